@@ -1,0 +1,42 @@
+namespace StreamChat.Core.Connections;
+
+/// <summary>
+/// Knows who is connected, to which stream, and as whom: presence, counts and lookup.
+/// </summary>
+/// <remarks>
+/// Implementations must be safe to call concurrently from any thread. All members are
+/// idempotent where the protocol needs it: adding an existing connection id returns
+/// <see langword="false"/>, removing an unknown one returns <see langword="null"/>.
+/// </remarks>
+public interface IConnectionStore
+{
+    /// <summary>Adds a connection. Returns <see langword="false"/> if one with the same id exists.</summary>
+    /// <param name="connection">The connection to add.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the connection was added.</returns>
+    Task<bool> AddAsync(ChatConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a connection and returns what was stored, or <see langword="null"/> if it was unknown.</summary>
+    /// <param name="connectionId">The connection id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The removed connection, or <see langword="null"/>.</returns>
+    Task<ChatConnection?> RemoveAsync(string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Looks up a connection by id.</summary>
+    /// <param name="connectionId">The connection id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The connection, or <see langword="null"/> if it is unknown.</returns>
+    Task<ChatConnection?> GetAsync(string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns every connection of a stream, in no particular order.</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A snapshot of the stream's connections.</returns>
+    Task<IReadOnlyList<ChatConnection>> GetByStreamAsync(string streamId, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the connections of a stream.</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The number of connections.</returns>
+    Task<int> CountAsync(string streamId, CancellationToken cancellationToken = default);
+}

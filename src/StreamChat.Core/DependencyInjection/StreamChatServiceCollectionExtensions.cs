@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StreamChat.Core;
+using StreamChat.Core.Broadcasting;
+using StreamChat.Core.Connections;
+using StreamChat.Core.Diagnostics;
+using StreamChat.Core.Internal;
+using StreamChat.Core.Messages;
+using StreamChat.Core.Moderation;
+using StreamChat.Core.Moderation.Internal;
+using StreamChat.Core.Pipeline;
+using StreamChat.Core.Pipeline.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the StreamChat core: the chat pipeline with in-memory stores and local moderation.</summary>
+public static class StreamChatServiceCollectionExtensions
+{
+    /// <summary>Adds the StreamChat core with default options. Safe to call more than once.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder for further StreamChat configuration.</returns>
+    public static IStreamChatBuilder AddStreamChatCore(this IServiceCollection services) =>
+        AddStreamChatCoreCore(services);
+
+    /// <summary>Adds the StreamChat core and configures its options. Safe to call more than once.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures <see cref="StreamChatOptions"/>.</param>
+    /// <returns>A builder for further StreamChat configuration.</returns>
+    public static IStreamChatBuilder AddStreamChatCore(this IServiceCollection services, Action<StreamChatOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = AddStreamChatCoreCore(services);
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the StreamChat core and binds its options to a configuration section. Unknown keys in the
+    /// section are an error, so a misspelt setting fails at start-up instead of being ignored.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <see cref="StreamChatOptions"/>, e.g. <c>StreamChat</c>.</param>
+    /// <returns>A builder for further StreamChat configuration.</returns>
+    public static IStreamChatBuilder AddStreamChatCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = AddStreamChatCoreCore(services);
+        services.AddOptions<StreamChatOptions>().Bind(configuration, static o => o.ErrorOnUnknownConfiguration = true);
+        return builder;
+    }
+
+    private static StreamChatBuilder AddStreamChatCoreCore(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptionsWithValidateOnStart<StreamChatOptions, StreamChatOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamChatOptions>, StreamChatOptionsCustomValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StreamChatMetrics>();
+        services.TryAddSingleton<MessageIdGenerator>();
+
+        services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
+        services.TryAddSingleton<IMessageStore, InMemoryMessageStore>();
+        services.TryAddSingleton<IModerationAuditSink, LoggingModerationAuditSink>();
+
+        // Cheapest first: word lookup, then phrase scan, then the number and e-mail rules.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, ProfanityMessageModerator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, SpamMessageModerator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
+
+        services.TryAddSingleton<IChatPipeline>(static sp =>
+        {
+            var broadcaster = sp.GetService<IChatBroadcaster>() ?? throw new InvalidOperationException(
+                "No IChatBroadcaster is registered. Call AddStreamChat() from StreamChat.AspNetCore, add the API Gateway broadcaster from StreamChat.Aws, or register your own IChatBroadcaster.");
+            return ActivatorUtilities.CreateInstance<ChatPipeline>(sp, broadcaster);
+        });
+
+        return new StreamChatBuilder(services);
+    }
+}

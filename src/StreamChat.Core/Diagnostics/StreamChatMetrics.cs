@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+using StreamChat.Core.Protocol;
+
+namespace StreamChat.Core.Diagnostics;
+
+/// <summary>The <c>StreamChat</c> meter's instruments.</summary>
+internal sealed class StreamChatMetrics : IDisposable
+{
+    private readonly Meter _meter;
+    private readonly UpDownCounter<long> _connectionsOpen;
+    private readonly Counter<long> _messagesReceived;
+    private readonly Counter<long> _messagesDelivered;
+    private readonly Counter<long> _messagesBlocked;
+    private readonly Counter<long> _errors;
+    private readonly Histogram<double> _broadcastDuration;
+
+    public StreamChatMetrics(IMeterFactory? meterFactory = null)
+    {
+        // Without DI metrics (e.g. a bare Lambda service collection) the meter is still published.
+        _meter = meterFactory?.Create(StreamChatConstants.MeterName) ?? new Meter(StreamChatConstants.MeterName);
+        _connectionsOpen = _meter.CreateUpDownCounter<long>("streamchat.connections.open", "{connection}", "Connections currently open.");
+        _messagesReceived = _meter.CreateCounter<long>("streamchat.messages.received", "{message}", "Chat messages received from clients.");
+        _messagesDelivered = _meter.CreateCounter<long>("streamchat.messages.delivered", "{delivery}", "Chat message frames handed to recipients (one per recipient).");
+        _messagesBlocked = _meter.CreateCounter<long>("streamchat.messages.blocked", "{message}", "Chat messages blocked, by reason.");
+        _errors = _meter.CreateCounter<long>("streamchat.errors", "{error}", "Error frames sent to clients, by code.");
+        _broadcastDuration = _meter.CreateHistogram<double>("streamchat.broadcast.duration", "s", "Time to hand one frame to every connection of a stream.");
+    }
+
+    public void ConnectionOpened() => _connectionsOpen.Add(1);
+
+    public void ConnectionClosed() => _connectionsOpen.Add(-1);
+
+    public void MessageReceived() => _messagesReceived.Add(1);
+
+    public void MessageDelivered(int recipients) => _messagesDelivered.Add(recipients);
+
+    public void MessageBlocked(BlockReason reason) => _messagesBlocked.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWireName()));
+
+    public void Error(ChatErrorCode code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code.ToWireName()));
+
+    public void BroadcastCompleted(TimeSpan elapsed) => _broadcastDuration.Record(elapsed.TotalSeconds);
+
+    public void Dispose() => _meter.Dispose();
+}

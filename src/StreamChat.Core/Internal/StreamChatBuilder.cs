@@ -1,0 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace StreamChat.Core.Internal;
+
+internal sealed record StreamChatBuilder(IServiceCollection Services) : IStreamChatBuilder;

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using PhoneNumbers;
+
+namespace StreamChat.Core.Internal;
+
+[OptionsValidator]
+internal sealed partial class StreamChatOptionsValidator : IValidateOptions<StreamChatOptions>;
+
+/// <summary>Rules that span several fields or need a lookup.</summary>
+internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<StreamChatOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StreamChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new ValidateOptionsResultBuilder();
+        if (options.DefaultHistoryLimit > options.MaxHistoryLimit)
+        {
+            builder.AddError($"DefaultHistoryLimit ({options.DefaultHistoryLimit}) must not exceed MaxHistoryLimit ({options.MaxHistoryLimit}).", nameof(options.DefaultHistoryLimit));
+        }
+
+        if (options.MessageTimeToLive < TimeSpan.FromSeconds(1) || options.MessageTimeToLive > TimeSpan.FromDays(365))
+        {
+            builder.AddError($"MessageTimeToLive ({options.MessageTimeToLive}) must be between 00:00:01 and 365.00:00:00.", nameof(options.MessageTimeToLive));
+        }
+
+        var region = options.Moderation.DefaultPhoneRegion;
+        if (region is not null && !PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region))
+        {
+            builder.AddError($"'{region}' is not a region libphonenumber knows; use an ISO 3166 two-letter code such as US or GB.", "Moderation.DefaultPhoneRegion");
+        }
+
+        return builder.Build();
+    }
+}

@@ -1,0 +1,24 @@
+namespace StreamChat.Core.Messages;
+
+/// <summary>
+/// Keeps the recent messages of each stream for a time-to-live, for <c>history</c>.
+/// </summary>
+/// <remarks>
+/// Implementations must be safe to call concurrently. Readers never return expired messages,
+/// even where the backend deletes them late.
+/// </remarks>
+public interface IMessageStore
+{
+    /// <summary>Stores a message. The pipeline calls this before the message is broadcast.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the message is durable in this store.</returns>
+    Task AddAsync(ChatMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns up to <paramref name="limit"/> of the newest unexpired messages of a stream, oldest first.</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="limit">The largest number of messages to return; at least 1.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The messages, oldest first.</returns>
+    Task<IReadOnlyList<ChatMessage>> GetRecentAsync(string streamId, int limit, CancellationToken cancellationToken = default);
+}

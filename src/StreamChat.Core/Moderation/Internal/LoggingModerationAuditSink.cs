@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamChat.Core.Moderation.Internal;
+
+/// <summary>The default audit sink: one structured log event per decision.</summary>
+internal sealed partial class LoggingModerationAuditSink : IModerationAuditSink
+{
+    private readonly ILogger _logger;
+
+    public LoggingModerationAuditSink(ILogger<LoggingModerationAuditSink> logger) => _logger = logger;
+
+    /// <inheritdoc />
+    public ValueTask WriteAsync(ModerationAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Blocked)
+        {
+            Log.MessageBlocked(_logger, entry.StreamId, entry.UserId, entry.MessageId, entry.Reason?.ToString() ?? string.Empty, entry.Rule ?? string.Empty, entry.Timestamp);
+            if (entry.Text is not null)
+            {
+                Log.BlockedText(_logger, entry.MessageId, entry.Text);
+            }
+        }
+        else
+        {
+            Log.MessageAllowed(_logger, entry.StreamId, entry.UserId, entry.MessageId, entry.Timestamp);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Moderation blocked message {MessageId} from user {UserId} in stream {StreamId}: reason {Reason}, rule {Rule}, at {DecidedAt:o}.", EventName = "MessageBlocked")]
+        public static partial void MessageBlocked(ILogger logger, string streamId, string userId, string messageId, string reason, string rule, DateTimeOffset decidedAt);
+
+        [LoggerMessage(2, LogLevel.Trace, "Moderation allowed message {MessageId} from user {UserId} in stream {StreamId} at {DecidedAt:o}.", EventName = "MessageAllowed")]
+        public static partial void MessageAllowed(ILogger logger, string streamId, string userId, string messageId, DateTimeOffset decidedAt);
+
+        // Message text is personal data: Trace only.
+        [LoggerMessage(3, LogLevel.Trace, "Blocked message {MessageId} text: {Text}", EventName = "BlockedText")]
+        public static partial void BlockedText(ILogger logger, string messageId, string text);
+    }
+}

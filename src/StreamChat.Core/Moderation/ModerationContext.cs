@@ -1,0 +1,14 @@
+namespace StreamChat.Core.Moderation;
+
+/// <summary>A message to moderate, with who sent it where.</summary>
+/// <param name="Text">The message text, trimmed.</param>
+/// <param name="StreamId">The stream the message is for.</param>
+/// <param name="UserId">The sender's user id.</param>
+/// <param name="ConnectionId">The sender's connection id.</param>
+/// <param name="MessageId">The id the message will have if delivered.</param>
+public sealed record ModerationContext(
+    string Text,
+    string StreamId,
+    string UserId,
+    string ConnectionId,
+    string MessageId);

@@ -1,0 +1,28 @@
+namespace StreamChat.Core.Protocol;
+
+/// <summary>
+/// The error codes of an <c>error</c> frame, as the wire protocol names them.
+/// </summary>
+public enum ChatErrorCode
+{
+    /// <summary>The frame is not a JSON object (<c>invalid_json</c>).</summary>
+    InvalidJson,
+
+    /// <summary>The <c>action</c> is not one the server knows (<c>unknown_action</c>).</summary>
+    UnknownAction,
+
+    /// <summary>A field the action needs is absent or has the wrong type (<c>missing_field</c>).</summary>
+    MissingField,
+
+    /// <summary>The message text is empty after trimming (<c>empty_message</c>).</summary>
+    EmptyMessage,
+
+    /// <summary>The message text is longer than the configured limit (<c>message_too_long</c>).</summary>
+    MessageTooLong,
+
+    /// <summary>The frame is larger than the configured frame limit (<c>frame_too_large</c>).</summary>
+    FrameTooLarge,
+
+    /// <summary>The server failed to handle the frame (<c>internal_error</c>).</summary>
+    InternalError,
+}

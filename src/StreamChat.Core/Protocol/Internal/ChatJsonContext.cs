@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace StreamChat.Core.Protocol.Internal;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    GenerationMode = JsonSourceGenerationMode.Default)]
+[JsonSerializable(typeof(WelcomeFrame))]
+[JsonSerializable(typeof(UserJoinedFrame))]
+[JsonSerializable(typeof(UserLeftFrame))]
+[JsonSerializable(typeof(MessageFrame))]
+[JsonSerializable(typeof(MessageBlockedFrame))]
+[JsonSerializable(typeof(ErrorFrame))]
+[JsonSerializable(typeof(PongFrame))]
+[JsonSerializable(typeof(HistoryFrame))]
+internal sealed partial class ChatJsonContext : JsonSerializerContext;

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using StreamChat.Core.Moderation;
+
+namespace StreamChat.Core;
+
+/// <summary>Options of the chat pipeline, shared by every host.</summary>
+public sealed class StreamChatOptions
+{
+    /// <summary>Gets or sets the longest message text, in Unicode characters after trimming.</summary>
+    /// <value>The default value is 500.</value>
+    [Range(1, 16_000)]
+    public int MaxMessageLength { get; set; } = StreamChatConstants.DefaultMaxMessageLength;
+
+    /// <summary>Gets or sets the largest client frame in bytes; larger frames get <c>frame_too_large</c>.</summary>
+    /// <value>The default value is 32768 (32 KB).</value>
+    [Range(1_024, 1_048_576)]
+    public int MaxFrameBytes { get; set; } = StreamChatConstants.DefaultMaxFrameBytes;
+
+    /// <summary>Gets or sets how many messages <c>history</c> returns when the client gives no <c>limit</c>.</summary>
+    /// <value>The default value is 50.</value>
+    [Range(1, 1_000)]
+    public int DefaultHistoryLimit { get; set; } = StreamChatConstants.DefaultHistoryLimit;
+
+    /// <summary>Gets or sets the most messages one <c>history</c> request returns; larger limits are lowered to it.</summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, 1_000)]
+    public int MaxHistoryLimit { get; set; } = StreamChatConstants.DefaultMaxHistoryLimit;
+
+    /// <summary>Gets or sets how long delivered messages are kept for history.</summary>
+    /// <value>The default value is 24 hours. It must be between one second and 365 days.</value>
+    public TimeSpan MessageTimeToLive { get; set; } = StreamChatConstants.DefaultMessageTimeToLive;
+
+    /// <summary>Gets or sets the most messages the in-memory store keeps per stream; the oldest go first.</summary>
+    /// <value>The default value is 1000.</value>
+    [Range(1, 1_000_000)]
+    public int MaxMessagesPerStream { get; set; } = StreamChatConstants.DefaultMaxMessagesPerStream;
+
+    /// <summary>Gets or sets the greeting carried by the <c>welcome</c> frame.</summary>
+    /// <value>The default value is "Welcome to the chat!".</value>
+    [Required]
+    [StringLength(500, MinimumLength = 1)]
+    public string WelcomeMessage { get; set; } = StreamChatConstants.DefaultWelcomeMessage;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether connections may say who they are in the query string
+    /// (<c>userId</c>, <c>username</c>). For local development only: anyone can claim any identity.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AllowDevelopmentIdentity { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <c>internal_error</c> frames carry exception details. Never in production.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool IncludeExceptionDetails { get; set; }
+
+    /// <summary>Gets the options of local moderation and of moderation as a whole.</summary>
+    [ValidateObjectMembers]
+    public LocalModerationOptions Moderation { get; } = new();
+}
