@@ -1,0 +1,126 @@
+// StreamChat browser test page. Everything a user typed is inserted with textContent, never as HTML.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const list = $('messages');
+  let socket = null;
+  let me = null;
+  let welcomed = false;
+
+  const samples = {
+    normal: 'Hello everyone! Great stream today 🎉',
+    spam: 'FREE V-BUCKS!!! Click here to buy followers cheap',
+    pii: 'Contact me at jane.doe@example.com or +44 20 7946 0958',
+  };
+
+  function add(kind, parts) {
+    const li = document.createElement('li');
+    li.className = 'msg-' + kind;
+    if (parts.time) {
+      const t = document.createElement('span');
+      t.className = 'time';
+      t.textContent = new Date(parts.time).toLocaleTimeString();
+      li.appendChild(t);
+    }
+    if (parts.who) {
+      const w = document.createElement('span');
+      w.className = 'who';
+      w.textContent = parts.who;
+      li.appendChild(w);
+    }
+    const body = document.createElement('span');
+    body.className = 'body';
+    body.textContent = parts.text;
+    li.appendChild(body);
+    if (parts.mine) li.classList.add('mine');
+    if (parts.id) li.dataset.messageId = parts.id;
+    list.appendChild(li);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function setConnected(connected) {
+    $('status').textContent = connected ? 'Connected' : 'Disconnected';
+    $('status').className = 'status ' + (connected ? 'connected' : 'disconnected');
+    $('connect').disabled = connected;
+    $('disconnect').disabled = !connected;
+    for (const id of ['text', 'send', 'btn-normal', 'btn-spam', 'btn-pii', 'btn-history']) $(id).disabled = !connected;
+    for (const id of ['userId', 'username', 'streamId']) $(id).disabled = connected;
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function sendMessage(text) {
+    if (text && text.trim()) send({ action: 'message', message: text });
+  }
+
+  function onFrame(event) {
+    let f;
+    try { f = JSON.parse(event.data); } catch { return; }
+    switch (f.type) {
+      case 'welcome':
+        // Kestrel welcomes at open and again for hello; show one per connection.
+        if (welcomed) break;
+        welcomed = true;
+        me = f.userId;
+        add('system', { time: f.timestamp, text: `${f.message} (${f.viewerCount} watching)` });
+        break;
+      case 'message':
+        add('chat', { time: f.timestamp, who: f.username, text: f.message, mine: f.userId === me, id: f.messageId });
+        break;
+      case 'user_joined':
+        add('join', { time: f.timestamp, text: `${f.username} joined` });
+        break;
+      case 'user_left':
+        add('leave', { time: f.timestamp, text: `${f.username} left` });
+        break;
+      case 'message_blocked':
+        add('blocked', { time: f.timestamp, text: `Blocked (${f.reason}): ${f.message}` });
+        break;
+      case 'error':
+        add('error', { time: f.timestamp, text: `Error (${f.code}): ${f.message}` });
+        break;
+      case 'history':
+        add('system', { time: f.timestamp, text: `History: ${f.messages.length} message(s)` });
+        for (const m of f.messages) add('chat', { time: m.timestamp, who: m.username, text: m.message, mine: m.userId === me, id: m.messageId });
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  $('connect').addEventListener('click', () => {
+    const params = new URLSearchParams({
+      streamId: $('streamId').value.trim(),
+      userId: $('userId').value.trim(),
+      username: $('username').value.trim(),
+    });
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    welcomed = false;
+    socket = new WebSocket(`${scheme}://${location.host}/chat?${params}`);
+    socket.addEventListener('open', () => { setConnected(true); send({ action: 'hello' }); });
+    socket.addEventListener('message', onFrame);
+    socket.addEventListener('close', (e) => {
+      setConnected(false);
+      add('system', { text: e.code === 1006 ? 'Connection refused or lost (check the ids).' : `Disconnected (${e.code}${e.reason ? ': ' + e.reason : ''}).` });
+      socket = null;
+    });
+  });
+
+  $('disconnect').addEventListener('click', () => socket && socket.close(1000, 'bye'));
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sendMessage($('text').value);
+    $('text').value = '';
+  });
+  $('btn-normal').addEventListener('click', () => sendMessage(samples.normal));
+  $('btn-spam').addEventListener('click', () => sendMessage(samples.spam));
+  $('btn-pii').addEventListener('click', () => sendMessage(samples.pii));
+  $('btn-history').addEventListener('click', () => send({ action: 'history', limit: 50 }));
+
+  // Let a tester open two tabs as two users: ?userId=...&username=...&streamId=... prefill the fields.
+  const q = new URLSearchParams(location.search);
+  for (const id of ['userId', 'username', 'streamId']) if (q.get(id)) $(id).value = q.get(id);
+  setConnected(false);
+})();

@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using StreamChat.Core;
+using StreamChat.Core.Pipeline;
+
+namespace StreamChat.AspNetCore.Internal;
+
+/// <summary>
+/// Translates one WebSocket request into pipeline calls: connect at the handshake, one
+/// <see cref="IChatPipeline.MessageAsync"/> per frame, disconnect at the end. No chat logic lives here.
+/// </summary>
+internal sealed partial class WebSocketChatHandler
+{
+    private readonly IChatPipeline _pipeline;
+    private readonly LocalChatBroadcaster _broadcaster;
+    private readonly StreamChatOptions _options;
+    private readonly StreamChatWebSocketOptions _socketOptions;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public WebSocketChatHandler(
+        IChatPipeline pipeline,
+        LocalChatBroadcaster broadcaster,
+        IOptions<StreamChatOptions> options,
+        IOptions<StreamChatWebSocketOptions> socketOptions,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory)
+    {
+        _pipeline = pipeline;
+        _broadcaster = broadcaster;
+        _options = options.Value;
+        _socketOptions = socketOptions.Value;
+        _lifetime = lifetime;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<WebSocketChatHandler>();
+
+        // Framework callback: closes every socket with "going away" so clients see a clean close, not a reset.
+        _lifetime.ApplicationStopping.Register(static state => ((WebSocketChatHandler)state!).CloseAll(), this);
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "This endpoint accepts WebSocket connections only.").ConfigureAwait(false);
+            return;
+        }
+
+        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "The server is shutting down.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!TryResolveIdentity(context, out var userId, out var username, out var refusal))
+        {
+            await RefuseAsync(context, refusal.StatusCode, refusal.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        var streamId = Single(context.Request.Query["streamId"]);
+        var connectionId = Guid.NewGuid().ToString("N");
+        var requestAborted = context.RequestAborted;
+
+        ConnectResult result;
+        try
+        {
+            result = await _pipeline.ConnectAsync(new ConnectRequest(connectionId, streamId, userId, username), requestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!result.IsAccepted)
+        {
+            await RefuseAsync(context, result.StatusCode, result.Reason!).ConfigureAwait(false);
+            return;
+        }
+
+        WebSocketChatConnection? connection = null;
+        try
+        {
+            var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = _socketOptions.KeepAliveInterval,
+            }).ConfigureAwait(false);
+
+            connection = new WebSocketChatConnection(connectionId, result.Connection!.StreamId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _logger);
+            connection.Closing += _broadcaster.Remove;
+            _broadcaster.Add(connection);
+            Log.Accepted(_logger, connectionId);
+
+            var writer = connection.RunWriterAsync();
+
+            // Kestrel can deliver at once, so the welcome goes out at open; a later hello gets another.
+            await _pipeline.WelcomeAsync(connectionId, requestAborted).ConfigureAwait(false);
+            await ReceiveLoopAsync(connection, socket, requestAborted).ConfigureAwait(false);
+
+            connection.BeginClose(WebSocketCloseStatus.NormalClosure, string.Empty);
+            await writer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The request was aborted or the server is stopping: control flow, not an error.
+        }
+        catch (WebSocketException ex)
+        {
+            Log.SocketFailed(_logger, connectionId, ex);
+        }
+#pragma warning disable CA1031 // The loop is the boundary: log once, close the socket, never crash the server.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ConnectionFailed(_logger, connectionId, ex);
+            connection?.BeginClose(WebSocketCloseStatus.InternalServerError, "Internal error.");
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                _broadcaster.Remove(connection);
+                connection.Abort();
+                connection.Dispose();
+            }
+
+            // The request's token may be cancelled already; the removal must still happen.
+            await _pipeline.DisconnectAsync(connectionId, CancellationToken.None).ConfigureAwait(false);
+            Log.Closed(_logger, connectionId);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(WebSocketChatConnection connection, WebSocket socket, CancellationToken cancellationToken)
+    {
+        var maxFrame = _options.MaxFrameBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(_socketOptions.ReceiveBufferSize);
+        ArrayBufferWriter<byte>? assembled = null;
+        try
+        {
+            while (!connection.IsClosing)
+            {
+                var received = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                // Fast path: a whole frame in one read needs no copy.
+                if (received.EndOfMessage && (assembled is null || assembled.WrittenCount == 0))
+                {
+                    await _pipeline.MessageAsync(connection.ConnectionId, buffer.AsMemory(0, received.Count), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                assembled ??= new ArrayBufferWriter<byte>(buffer.Length * 2);
+
+                // Keep at most MaxFrameBytes + 1 bytes: enough for the pipeline to see the frame is too large.
+                var room = maxFrame + 1 - assembled.WrittenCount;
+                if (room > 0)
+                {
+                    assembled.Write(buffer.AsSpan(0, Math.Min(room, received.Count)));
+                }
+
+                if (received.EndOfMessage)
+                {
+                    await _pipeline.MessageAsync(connection.ConnectionId, assembled.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    assembled.ResetWrittenCount();
+                    if (assembled.Capacity > buffer.Length * 4)
+                    {
+                        // Do not keep a large buffer alive on an idle connection.
+                        assembled = null;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool TryResolveIdentity(HttpContext context, out string? userId, out string? username, out (int StatusCode, string Reason) refusal)
+    {
+        refusal = default;
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            userId = user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+            username = user.FindFirst("name")?.Value ?? user.Identity.Name ?? userId;
+            return true;
+        }
+
+        if (_options.AllowDevelopmentIdentity)
+        {
+            userId = Single(context.Request.Query["userId"]);
+            username = Single(context.Request.Query["username"]);
+            return true;
+        }
+
+        userId = null;
+        username = null;
+        refusal = (StatusCodes.Status401Unauthorized, "Authentication is required. (For local development, set StreamChat:AllowDevelopmentIdentity to true to take userId and username from the query string.)");
+        return false;
+    }
+
+    // A repeated query parameter is ambiguous, so it counts as invalid (empty), not as its first value.
+    private static string? Single(StringValues values) => values.Count switch
+    {
+        0 => null,
+        1 => values[0],
+        _ => string.Empty,
+    };
+
+    private static async Task RefuseAsync(HttpContext context, int statusCode, string reason)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private void CloseAll()
+    {
+        var connections = _broadcaster.Snapshot();
+        if (connections.Count > 0)
+        {
+            Log.ClosingAll(_logger, connections.Count);
+        }
+
+        foreach (var connection in connections)
+        {
+            connection.BeginClose(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "WebSocket connection {ConnectionId} accepted.", EventName = "Accepted")]
+        public static partial void Accepted(ILogger logger, string connectionId);
+
+        [LoggerMessage(2, LogLevel.Debug, "WebSocket connection {ConnectionId} closed.", EventName = "Closed")]
+        public static partial void Closed(ILogger logger, string connectionId);
+
+        [LoggerMessage(3, LogLevel.Debug, "WebSocket connection {ConnectionId} ended with a socket error.", EventName = "SocketFailed")]
+        public static partial void SocketFailed(ILogger logger, string connectionId, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Error, "WebSocket connection {ConnectionId} failed unexpectedly and was closed.", EventName = "ConnectionFailed")]
+        public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Information, "Server stopping: closing {Count} chat connections.", EventName = "ClosingAll")]
+        public static partial void ClosingAll(ILogger logger, int count);
+    }
+}
