@@ -53,7 +53,15 @@ public static class StreamChatServiceCollectionExtensions
     private static StreamChatBuilder AddStreamChatCoreCore(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var builder = new StreamChatBuilder(services);
 
+        // Options validation registrations are not all TryAdd-based; register everything once.
+        if (services.Any(static d => d.ServiceType == typeof(StreamChatCoreMarkerService)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<StreamChatCoreMarkerService>();
         services.AddOptionsWithValidateOnStart<StreamChatOptions, StreamChatOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamChatOptions>, StreamChatOptionsCustomValidator>());
 
@@ -77,6 +85,6 @@ public static class StreamChatServiceCollectionExtensions
             return ActivatorUtilities.CreateInstance<ChatPipeline>(sp, broadcaster);
         });
 
-        return new StreamChatBuilder(services);
+        return builder;
     }
 }

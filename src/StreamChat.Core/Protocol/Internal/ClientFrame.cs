@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace StreamChat.Core.Protocol.Internal;
 
@@ -41,6 +42,12 @@ internal static class ClientFrameParser
         int? limit = null;
         var limitWrongType = false;
         var actionWrongType = false;
+
+        // The reader only checks UTF-8 in the strings it decodes; the protocol wants the whole frame valid.
+        if (!Utf8.IsValid(utf8))
+        {
+            return false;
+        }
 
         try
         {

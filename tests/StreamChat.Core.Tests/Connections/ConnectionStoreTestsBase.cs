@@ -1,0 +1,101 @@
+using StreamChat.Core.Connections;
+using StreamChat.Testing;
+
+namespace StreamChat.Core.Tests.Connections;
+
+/// <summary>The conformance suite every <see cref="IConnectionStore"/> passes.</summary>
+public abstract class ConnectionStoreTestsBase
+{
+    protected abstract IConnectionStore CreateStore();
+
+    protected static ChatConnection Connection(string id, string stream = "stream-1", string user = "user") =>
+        new(id, stream, user + "-" + id, "User " + id, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task AddAsync_NewConnection_CanBeReadBack()
+    {
+        var store = CreateStore();
+        var connection = Connection("c1");
+
+        Assert.True(await store.AddAsync(connection).DefaultTimeout());
+
+        Assert.Equal(connection, await store.GetAsync("c1").DefaultTimeout());
+        Assert.Equal(1, await store.CountAsync("stream-1").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task AddAsync_SameIdTwice_SecondReturnsFalseAndKeepsTheFirst()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Connection("c1")).DefaultTimeout();
+
+        Assert.False(await store.AddAsync(Connection("c1", user: "other")).DefaultTimeout());
+        Assert.Equal("user-c1", (await store.GetAsync("c1").DefaultTimeout())!.UserId);
+    }
+
+    [Fact]
+    public async Task RemoveAsync_KnownConnection_ReturnsItOnce()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Connection("c1")).DefaultTimeout();
+
+        Assert.Equal("c1", (await store.RemoveAsync("c1").DefaultTimeout())!.ConnectionId);
+        Assert.Null(await store.RemoveAsync("c1").DefaultTimeout());
+        Assert.Null(await store.GetAsync("c1").DefaultTimeout());
+        Assert.Equal(0, await store.CountAsync("stream-1").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task RemoveAsync_UnknownConnection_ReturnsNull()
+    {
+        Assert.Null(await CreateStore().RemoveAsync("nope").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task GetByStreamAsync_TwoStreams_AreKeptApart()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Connection("a1", "stream-a")).DefaultTimeout();
+        await store.AddAsync(Connection("a2", "stream-a")).DefaultTimeout();
+        await store.AddAsync(Connection("b1", "stream-b")).DefaultTimeout();
+
+        var a = await store.GetByStreamAsync("stream-a").DefaultTimeout();
+        var b = await store.GetByStreamAsync("stream-b").DefaultTimeout();
+
+        Assert.Equal(["a1", "a2"], a.Select(c => c.ConnectionId).Order());
+        Assert.Equal(["b1"], b.Select(c => c.ConnectionId));
+        Assert.Empty(await store.GetByStreamAsync("stream-c").DefaultTimeout());
+        Assert.Equal(0, await store.CountAsync("stream-c").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task AddAndRemove_ThousandsConcurrently_CountsStayExact()
+    {
+        var store = CreateStore();
+        var ids = Enumerable.Range(0, 3000).Select(i => "c" + i).ToArray();
+
+        await Task.WhenAll(ids.Select(id => Task.Run(() => store.AddAsync(Connection(id))))).DefaultTimeout();
+        Assert.Equal(3000, await store.CountAsync("stream-1").DefaultTimeout());
+        Assert.Equal(3000, (await store.GetByStreamAsync("stream-1").DefaultTimeout()).Count);
+
+        await Task.WhenAll(ids.Where((_, i) => i % 2 == 0).Select(id => Task.Run(() => store.RemoveAsync(id)))).DefaultTimeout();
+        Assert.Equal(1500, await store.CountAsync("stream-1").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task AddAsync_AfterStreamEmptied_StreamWorksAgain()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Connection("c1")).DefaultTimeout();
+        await store.RemoveAsync("c1").DefaultTimeout();
+
+        await store.AddAsync(Connection("c2")).DefaultTimeout();
+
+        Assert.Equal(["c2"], (await store.GetByStreamAsync("stream-1").DefaultTimeout()).Select(c => c.ConnectionId));
+    }
+}
+
+public sealed class InMemoryConnectionStoreTests : ConnectionStoreTestsBase
+{
+    protected override IConnectionStore CreateStore() => new InMemoryConnectionStore();
+}
