@@ -67,7 +67,14 @@ public static class StreamChatAspNetCoreServiceCollectionExtensions
     private static void AddWebSocketHost(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<StreamChatMarkerService>();
+
+        // Options validation registrations are not all TryAdd-based; register everything once.
+        if (services.Any(static d => d.ServiceType == typeof(StreamChatMarkerService)))
+        {
+            return;
+        }
+
+        services.AddSingleton<StreamChatMarkerService>();
         services.AddOptionsWithValidateOnStart<StreamChatWebSocketOptions, StreamChatWebSocketOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamChatWebSocketOptions>, StreamChatWebSocketOptionsCustomValidator>());
         services.TryAddSingleton<LocalChatBroadcaster>();

@@ -1,0 +1,179 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace StreamChat.Testing;
+
+/// <summary>A real WebSocket client speaking the StreamChat protocol, with bounded waits for every frame.</summary>
+internal sealed class ChatTestClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
+    private readonly Task _receiveLoop;
+    private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChatTestClient(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>The close status the server sent, once the socket has closed.</summary>
+    public Task<WebSocketCloseStatus?> Closed => _closed.Task;
+
+    public static async Task<ChatTestClient> ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(uri, cancellationToken).DefaultTimeout();
+        return new ChatTestClient(socket);
+    }
+
+    /// <summary>Tries a handshake that the server should refuse; returns the HTTP status it answered with.</summary>
+    public static async Task<int> ConnectExpectingRefusalAsync(Uri uri)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout());
+        return (int)socket.HttpStatusCode;
+    }
+
+    public Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
+
+    public Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask().DefaultTimeout();
+
+    public Task SendMessageAsync(string text) => SendAsync(JsonSerializer.Serialize(new { action = "message", message = text }));
+
+    /// <summary>Sends one frame split into WebSocket fragments.</summary>
+    public async Task SendFragmentedAsync(byte[] bytes, int fragmentSize)
+    {
+        for (var offset = 0; offset < bytes.Length; offset += fragmentSize)
+        {
+            var count = Math.Min(fragmentSize, bytes.Length - offset);
+            await _socket.SendAsync(bytes.AsMemory(offset, count), WebSocketMessageType.Text, offset + count >= bytes.Length, CancellationToken.None).DefaultTimeout();
+        }
+    }
+
+    public async Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan);
+        try
+        {
+            return await _frames.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("No frame arrived in time.");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException("The socket closed before the expected frame arrived.");
+        }
+    }
+
+    /// <summary>Receives frames until one of <paramref name="type"/> arrives, skipping others.</summary>
+    public async Task<JsonElement> ReceiveAsync(string type, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var frame = await ReceiveAsync(timeout);
+            if (frame.GetProperty("type").GetString() == type)
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>Asserts that nothing arrives within <paramref name="window"/>.</summary>
+    public async Task AssertNoFrameAsync(TimeSpan window)
+    {
+        await Task.Delay(window);
+        if (_frames.Reader.TryRead(out var frame))
+        {
+            Assert.Fail("Expected no frame but got: " + frame.GetRawText());
+        }
+    }
+
+    /// <summary>Round-trips a ping, so every frame the server sent before it has arrived.</summary>
+    public async Task<List<JsonElement>> DrainAsync()
+    {
+        await SendAsync("""{"action":"ping"}""");
+        var frames = new List<JsonElement>();
+        while (true)
+        {
+            var frame = await ReceiveAsync();
+            if (frame.GetProperty("type").GetString() == "pong")
+            {
+                return frames;
+            }
+
+            frames.Add(frame);
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).DefaultTimeout();
+        }
+
+        await _receiveLoop.DefaultTimeout();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await CloseAsync();
+            }
+        }
+        catch (Exception) when (_socket.State != WebSocketState.Open)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _closed.TrySetResult(result.CloseStatus);
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, CancellationToken.None);
+                    }
+
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    using var doc = JsonDocument.Parse(message.ToArray());
+                    _frames.Writer.TryWrite(doc.RootElement.Clone());
+                    message.SetLength(0);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            _closed.TrySetResult(null);
+        }
+        finally
+        {
+            _frames.Writer.TryComplete();
+        }
+    }
+}
