@@ -1,0 +1,115 @@
+using Microsoft.Playwright;
+using StreamChat.Testing;
+
+namespace StreamChat.EndToEnd.Tests;
+
+/// <summary>The sample's test page in a real Chromium, driven by Playwright, as two users.</summary>
+public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private readonly SampleAppFactory _factory;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public BrowserTests(SampleAppFactory factory) => _factory = factory;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing. Install Debian's Chromium (apt-get install -y chromium) or run ./test.sh, which installs it.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private async Task<IPage> OpenAsUserAsync(string userId, string username, string streamId)
+    {
+        var context = await _browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        var query = $"?userId={Uri.EscapeDataString(userId)}&username={Uri.EscapeDataString(username)}&streamId={Uri.EscapeDataString(streamId)}";
+        await page.GotoAsync(new Uri(_factory.BaseAddress, "/" + query).ToString());
+        await page.ClickAsync("#connect");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected");
+        await Assertions.Expect(page.Locator("#messages li.msg-system").First).ToContainTextAsync("Welcome");
+        return page;
+    }
+
+    [Fact]
+    public async Task TwoUsers_ChatBlockAndEscape_AsThePageShowsThem()
+    {
+        var stream = "browser-" + Guid.NewGuid().ToString("N")[..8];
+        var alice = await OpenAsUserAsync("alice", "Alice", stream);
+        var bob = await OpenAsUserAsync("bob", "Bob", stream);
+
+        // Alice sees Bob join.
+        await Assertions.Expect(alice.Locator("#messages li.msg-join")).ToContainTextAsync("Bob joined");
+
+        // One sends, the other sees it.
+        await alice.FillAsync("#text", "Hello from Alice");
+        await alice.ClickAsync("#send");
+        await Assertions.Expect(bob.Locator("#messages li.msg-chat").Last).ToContainTextAsync("Hello from Alice");
+        await Assertions.Expect(bob.Locator("#messages li.msg-chat .who").Last).ToHaveTextAsync("Alice");
+
+        // The PII button: a blocked notice for Alice only.
+        await alice.ClickAsync("#btn-pii");
+        await Assertions.Expect(alice.Locator("#messages li.msg-blocked")).ToContainTextAsync("pii");
+
+        // The spam button too.
+        await alice.ClickAsync("#btn-spam");
+        await Assertions.Expect(alice.Locator("#messages li.msg-blocked").Last).ToContainTextAsync("spam");
+
+        // The normal button is delivered; once Bob has it, anything blocked before it would have arrived too.
+        await alice.ClickAsync("#btn-normal");
+        await Assertions.Expect(bob.Locator("#messages li.msg-chat").Last).ToContainTextAsync("Great stream today");
+        await Assertions.Expect(bob.Locator("#messages li.msg-blocked")).ToHaveCountAsync(0);
+        await Assertions.Expect(bob.Locator("#messages")).Not.ToContainTextAsync("example.com");
+        await Assertions.Expect(bob.Locator("#messages")).Not.ToContainTextAsync("V-BUCKS");
+
+        // Markup from another user is shown as text, never run.
+        const string attack = "<img src=x onerror=\"window.__xss=1\"> <b>bold?</b>";
+        await alice.FillAsync("#text", attack);
+        await alice.ClickAsync("#send");
+        var last = bob.Locator("#messages li.msg-chat .body").Last;
+        await Assertions.Expect(last).ToHaveTextAsync(attack);
+        Assert.Equal(0, await bob.Locator("#messages img, #messages b").CountAsync());
+        Assert.True(await bob.EvaluateAsync<bool>("() => window.__xss === undefined"));
+
+        // History shows delivered messages only.
+        await bob.ClickAsync("#btn-history");
+        await Assertions.Expect(bob.Locator("#messages li.msg-system").Last).ToContainTextAsync("History: 3 message(s)");
+
+        await bob.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "browser-bob.png"), FullPage = true });
+
+        // Bob disconnects; Alice sees him leave.
+        await bob.ClickAsync("#disconnect");
+        await Assertions.Expect(bob.Locator("#status")).ToHaveTextAsync("Disconnected");
+        await Assertions.Expect(alice.Locator("#messages li.msg-leave")).ToContainTextAsync("Bob left");
+    }
+
+    [Fact]
+    public async Task InvalidIds_AreRefused_AndThePageSaysSo()
+    {
+        var page = await _browser.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(_factory.BaseAddress.ToString());
+        await page.FillAsync("#userId", "not valid!");
+        await page.ClickAsync("#connect");
+
+        await Assertions.Expect(page.Locator("#messages li.msg-system").Last).ToContainTextAsync("refused");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Disconnected");
+    }
+}
