@@ -26,7 +26,7 @@ as_root() {
 apt_updated=0
 apt_install() {
   if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq && apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@"
 }
 
 # --- What the tests need --------------------------------------------------------------------------
