@@ -75,20 +75,86 @@ public sealed class PackageConsumerTests
     [Fact]
     public async Task Consumer_RestoresFromThePackageFolder_BuildsStartsAndChats()
     {
-        var nupkg = PackagePath("StreamChat.AspNetCore");
-        PackagePath("StreamChat.Core");
-        var version = VersionOf(nupkg, "StreamChat.AspNetCore");
+        using var consumer = ConsumerProject.Create();
 
-        // Outside the repository, so none of its Directory.*.props or project references apply.
-        var work = Directory.CreateTempSubdirectory("streamchat-consumer-");
+        await consumer.RunDotnetAsync("build", "-c", "Release");
+
+        var assets = await File.ReadAllTextAsync(Path.Combine(consumer.Directory, "obj", "project.assets.json"));
+        Assert.Contains($"\"StreamChat.AspNetCore/{consumer.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Contains("\"type\": \"package\"", assets, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"type\": \"project\"", assets, StringComparison.Ordinal);
+        var dll = Path.Combine(consumer.Directory, "bin", "Release", "net10.0", "PackageConsumer.dll");
+        await RoundTripAsync(consumer.Directory, "dotnet", dll);
+    }
+
+    [Fact]
+    public async Task Consumer_PublishedAsNativeAot_HasNoTrimOrAotWarnings_AndChats()
+    {
+        using var consumer = ConsumerProject.Create();
+
+        var output = await consumer.RunDotnetAsync("publish", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", "aot");
+
+        var warnings = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"warning IL[23]\d{3}")).Distinct().ToList();
+        Assert.True(warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', warnings));
+        await RoundTripAsync(consumer.Directory, Path.Combine(consumer.Directory, "aot", "PackageConsumer"));
+    }
+
+    private static async Task RoundTripAsync(string workingDirectory, string fileName, params string[] args)
+    {
+        var port = FreePort();
+        using var app = StartProcess(workingDirectory, fileName, [.. args, "--urls", $"http://127.0.0.1:{port}"]);
+        var output = new StringBuilder();
+        app.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        app.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
         try
         {
+            await WaitForPortAsync(port, app, output);
+            await using var alice = await ChatTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat?streamId=pkg&userId=alice&username=Alice"));
+            Assert.Equal("welcome", (await alice.ReceiveAsync()).GetProperty("type").GetString());
+            await using var bob = await ChatTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat?streamId=pkg&userId=bob&username=Bob"));
+            await bob.ReceiveAsync("welcome");
+
+            await alice.SendMessageAsync("hello from a packaged build");
+
+            var message = await bob.ReceiveAsync("message");
+            Assert.Equal("hello from a packaged build", message.GetProperty("message").GetString());
+            Assert.Equal("alice", message.GetProperty("userId").GetString());
+            await alice.SendMessageAsync("mail me at someone@example.com");
+            Assert.Equal("pii", (await alice.ReceiveAsync("message_blocked")).GetProperty("reason").GetString());
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync().DefaultTimeout();
+        }
+    }
+
+    /// <summary>A copy of tests/PackageConsumer outside the repository, so none of its Directory.*.props or project references apply.</summary>
+    private sealed class ConsumerProject : IDisposable
+    {
+        private ConsumerProject(string directory, string version)
+        {
+            Directory = directory;
+            Version = version;
+        }
+
+        public string Directory { get; }
+
+        public string Version { get; }
+
+        public static ConsumerProject Create()
+        {
+            var nupkg = PackagePath("StreamChat.AspNetCore");
+            PackagePath("StreamChat.Core");
+            var work = System.IO.Directory.CreateTempSubdirectory("streamchat-consumer-").FullName;
             foreach (var file in new[] { "PackageConsumer.csproj", "Program.cs" })
             {
-                File.Copy(Path.Combine(RepoRoot, "tests", "PackageConsumer", file), Path.Combine(work.FullName, file));
+                File.Copy(Path.Combine(RepoRoot, "tests", "PackageConsumer", file), Path.Combine(work, file));
             }
 
-            File.WriteAllText(Path.Combine(work.FullName, "nuget.config"), $"""
+            File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
@@ -102,58 +168,30 @@ public sealed class PackageConsumerTests
                   </packageSourceMapping>
                 </configuration>
                 """);
-
-            // A packages folder of its own, cleared of StreamChat.*, so a re-pack of the same version is never served stale.
-            var packagesCache = Path.Combine(RepoRoot, "artifacts", "consumer-packages");
-            foreach (var stale in Directory.Exists(packagesCache) ? Directory.GetDirectories(packagesCache, "streamchat.*") : [])
-            {
-                Directory.Delete(stale, recursive: true);
-            }
-
-            await RunAsync(work.FullName, "build", "-c", "Release", $"-p:StreamChatVersion={version}", $"-p:RestorePackagesPath={packagesCache}", "-nologo");
-            var assets = await File.ReadAllTextAsync(Path.Combine(work.FullName, "obj", "project.assets.json"));
-            Assert.Contains($"\"StreamChat.AspNetCore/{version}\"", assets, StringComparison.Ordinal);
-            Assert.Contains("\"type\": \"package\"", assets, StringComparison.Ordinal);
-            Assert.DoesNotContain("\"type\": \"project\"", assets, StringComparison.Ordinal);
-
-            var port = FreePort();
-            var dll = Path.Combine(work.FullName, "bin", "Release", "net10.0", "PackageConsumer.dll");
-            using var app = StartProcess(work.FullName, dll, "--urls", $"http://127.0.0.1:{port}");
-            var output = new StringBuilder();
-            app.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            app.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            app.BeginOutputReadLine();
-            app.BeginErrorReadLine();
-            try
-            {
-                await WaitForPortAsync(port, app, output);
-                var uri = new Uri($"ws://127.0.0.1:{port}/chat?streamId=pkg&userId=alice&username=Alice");
-                await using var alice = await ChatTestClient.ConnectAsync(uri);
-                Assert.Equal("welcome", (await alice.ReceiveAsync()).GetProperty("type").GetString());
-                await using var bob = await ChatTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat?streamId=pkg&userId=bob&username=Bob"));
-                await bob.ReceiveAsync("welcome");
-
-                await alice.SendMessageAsync("hello from a packaged build");
-
-                var message = await bob.ReceiveAsync("message");
-                Assert.Equal("hello from a packaged build", message.GetProperty("message").GetString());
-                Assert.Equal("alice", message.GetProperty("userId").GetString());
-            }
-            finally
-            {
-                app.Kill(entireProcessTree: true);
-                await app.WaitForExitAsync().DefaultTimeout();
-            }
+            return new ConsumerProject(work, VersionOf(nupkg, "StreamChat.AspNetCore"));
         }
-        finally
+
+        /// <summary>Runs dotnet with the consumer's own packages folder, cleared of StreamChat.* so a re-pack of one version is never served stale.</summary>
+        public async Task<string> RunDotnetAsync(params string[] args)
         {
-            work.Delete(recursive: true);
+            var packagesCache = Path.Combine(RepoRoot, "artifacts", "consumer-packages");
+            lock (typeof(ConsumerProject))
+            {
+                foreach (var stale in System.IO.Directory.Exists(packagesCache) ? System.IO.Directory.GetDirectories(packagesCache, "streamchat.*") : [])
+                {
+                    System.IO.Directory.Delete(stale, recursive: true);
+                }
+            }
+
+            return await RunAsync(Directory, [.. args, $"-p:StreamChatVersion={Version}", $"-p:RestorePackagesPath={packagesCache}", "-nologo"]);
         }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private static Process StartProcess(string workingDirectory, params string[] args)
+    private static Process StartProcess(string workingDirectory, string fileName, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -165,13 +203,14 @@ public sealed class PackageConsumerTests
         return Process.Start(info)!;
     }
 
-    private static async Task RunAsync(string workingDirectory, params string[] args)
+    private static async Task<string> RunAsync(string workingDirectory, params string[] args)
     {
-        using var process = StartProcess(workingDirectory, args);
+        using var process = StartProcess(workingDirectory, "dotnet", args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().TimeoutAfter(TimeSpan.FromMinutes(5));
         Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        return await stdout + await stderr;
     }
 
     private static int FreePort()

@@ -462,4 +462,15 @@ public sealed class ChatPipelineTests
 
         Assert.True(result.IsAccepted);
     }
+
+    [Fact]
+    public async Task Frames_StartWithTypeThenTimestamp_InCamelCase()
+    {
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hi"}""")).DefaultTimeout();
+
+        var names = Assert.Single(SentToStream()).Frame.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["type", "timestamp", "messageId", "streamId", "userId", "username", "message"], names);
+    }
 }

@@ -7,17 +7,18 @@ namespace StreamChat.Core.Protocol.Internal;
 
 internal abstract class ServerFrame
 {
+    protected ServerFrame(string type) => Type = type;
+
+    // Declared here, not overridden, so the order attribute applies: type first, then timestamp.
     [JsonPropertyOrder(-10)]
-    public abstract string Type { get; }
+    public string Type { get; }
 
     [JsonPropertyOrder(-9)]
     public required string Timestamp { get; init; }
 }
 
-internal sealed class WelcomeFrame : ServerFrame
+internal sealed class WelcomeFrame() : ServerFrame("welcome")
 {
-    public override string Type => "welcome";
-
     public required string StreamId { get; init; }
 
     public required string UserId { get; init; }
@@ -29,10 +30,8 @@ internal sealed class WelcomeFrame : ServerFrame
     public required int ViewerCount { get; init; }
 }
 
-internal sealed class UserJoinedFrame : ServerFrame
+internal abstract class PresenceFrame(string type) : ServerFrame(type)
 {
-    public override string Type => "user_joined";
-
     public required string StreamId { get; init; }
 
     public required string UserId { get; init; }
@@ -40,21 +39,12 @@ internal sealed class UserJoinedFrame : ServerFrame
     public required string Username { get; init; }
 }
 
-internal sealed class UserLeftFrame : ServerFrame
+internal sealed class UserJoinedFrame() : PresenceFrame("user_joined");
+
+internal sealed class UserLeftFrame() : PresenceFrame("user_left");
+
+internal sealed class MessageFrame() : ServerFrame("message")
 {
-    public override string Type => "user_left";
-
-    public required string StreamId { get; init; }
-
-    public required string UserId { get; init; }
-
-    public required string Username { get; init; }
-}
-
-internal sealed class MessageFrame : ServerFrame
-{
-    public override string Type => "message";
-
     public required string MessageId { get; init; }
 
     public required string StreamId { get; init; }
@@ -66,33 +56,24 @@ internal sealed class MessageFrame : ServerFrame
     public required string Message { get; init; }
 }
 
-internal sealed class MessageBlockedFrame : ServerFrame
+internal sealed class MessageBlockedFrame() : ServerFrame("message_blocked")
 {
-    public override string Type => "message_blocked";
-
     public required string Reason { get; init; }
 
     public required string Message { get; init; }
 }
 
-internal sealed class ErrorFrame : ServerFrame
+internal sealed class ErrorFrame() : ServerFrame("error")
 {
-    public override string Type => "error";
-
     public required string Code { get; init; }
 
     public required string Message { get; init; }
 }
 
-internal sealed class PongFrame : ServerFrame
-{
-    public override string Type => "pong";
-}
+internal sealed class PongFrame() : ServerFrame("pong");
 
-internal sealed class HistoryFrame : ServerFrame
+internal sealed class HistoryFrame() : ServerFrame("history")
 {
-    public override string Type => "history";
-
     public required string StreamId { get; init; }
 
     public required IReadOnlyList<MessageFrame> Messages { get; init; }
