@@ -11,6 +11,7 @@ internal sealed class StreamChatMetrics : IDisposable
     private readonly Counter<long> _messagesReceived;
     private readonly Counter<long> _messagesDelivered;
     private readonly Counter<long> _messagesBlocked;
+    private readonly Counter<long> _messagesRedacted;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _broadcastDuration;
 
@@ -22,6 +23,7 @@ internal sealed class StreamChatMetrics : IDisposable
         _messagesReceived = _meter.CreateCounter<long>("streamchat.messages.received", "{message}", "Chat messages received from clients.");
         _messagesDelivered = _meter.CreateCounter<long>("streamchat.messages.delivered", "{delivery}", "Chat message frames handed to recipients (one per recipient).");
         _messagesBlocked = _meter.CreateCounter<long>("streamchat.messages.blocked", "{message}", "Chat messages blocked, by reason.");
+        _messagesRedacted = _meter.CreateCounter<long>("streamchat.messages.redacted", "{message}", "Chat messages delivered with parts masked, by reason.");
         _errors = _meter.CreateCounter<long>("streamchat.errors", "{error}", "Error frames sent to clients, by code.");
         _broadcastDuration = _meter.CreateHistogram<double>("streamchat.broadcast.duration", "s", "Time to hand one frame to every connection of a stream.");
     }
@@ -35,6 +37,8 @@ internal sealed class StreamChatMetrics : IDisposable
     public void MessageDelivered(int recipients) => _messagesDelivered.Add(recipients);
 
     public void MessageBlocked(BlockReason reason) => _messagesBlocked.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWireName()));
+
+    public void MessageRedacted(BlockReason reason) => _messagesRedacted.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWireName()));
 
     public void Error(ChatErrorCode code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code.ToWireName()));
 

@@ -23,10 +23,24 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             builder.AddError($"MessageTimeToLive ({options.MessageTimeToLive}) must be between 00:00:01 and 365.00:00:00.", nameof(options.MessageTimeToLive));
         }
 
-        var region = options.Moderation.DefaultPhoneRegion;
+        var window = options.Moderation.Spam.DuplicateWindow;
+        if (window < TimeSpan.FromSeconds(1) || window > TimeSpan.FromHours(1))
+        {
+            builder.AddError($"Moderation.Spam.DuplicateWindow ({window}) must be between 00:00:01 and 01:00:00.", "Moderation.Spam.DuplicateWindow");
+        }
+
+        foreach (var domain in options.Moderation.Spam.AllowedLinkDomains)
+        {
+            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('/', StringComparison.Ordinal) || domain.Contains(':', StringComparison.Ordinal))
+            {
+                builder.AddError($"Moderation.Spam.AllowedLinkDomains holds '{domain}'; give bare domains such as twitch.tv.", "Moderation.Spam.AllowedLinkDomains");
+            }
+        }
+
+        var region = options.Moderation.Pii.DefaultPhoneRegion;
         if (region is not null && !PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region))
         {
-            builder.AddError($"'{region}' is not a region libphonenumber knows; use an ISO 3166 two-letter code such as US or GB.", "Moderation.DefaultPhoneRegion");
+            builder.AddError($"'{region}' is not a region libphonenumber knows; use an ISO 3166 two-letter code such as US or GB.", "Moderation.Pii.DefaultPhoneRegion");
         }
 
         return builder.Build();

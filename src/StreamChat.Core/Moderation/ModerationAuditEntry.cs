@@ -8,8 +8,8 @@ namespace StreamChat.Core.Moderation;
 /// <param name="UserId">The sender.</param>
 /// <param name="ConnectionId">The sender's connection.</param>
 /// <param name="MessageId">The message id (delivered messages keep it).</param>
-/// <param name="Blocked">Whether the message was blocked.</param>
-/// <param name="Reason">The block reason, or <see langword="null"/> when allowed.</param>
+/// <param name="Action">Allowed, blocked or redacted.</param>
+/// <param name="Reason">The reason of a block or redaction, or <see langword="null"/> when allowed.</param>
 /// <param name="Rule">The rule that fired, or <see langword="null"/> when allowed.</param>
 /// <param name="Text">The raw text, only when <see cref="LocalModerationOptions.AuditIncludesText"/> is on.</param>
 public sealed record ModerationAuditEntry(
@@ -18,7 +18,11 @@ public sealed record ModerationAuditEntry(
     string UserId,
     string ConnectionId,
     string MessageId,
-    bool Blocked,
+    ModerationAction Action,
     BlockReason? Reason,
     string? Rule,
-    string? Text);
+    string? Text)
+{
+    /// <summary>Gets a value indicating whether the message was blocked.</summary>
+    public bool Blocked => Action == ModerationAction.Blocked;
+}

@@ -94,9 +94,11 @@ public sealed class AddStreamChatCoreTests
         { "MessageTimeToLive", o => o.MessageTimeToLive = TimeSpan.Zero },
         { "DefaultHistoryLimit", o => o.DefaultHistoryLimit = 500 },
         { "WelcomeMessage", o => o.WelcomeMessage = "" },
-        { "MaxRepeatedCharacters", o => o.Moderation.MaxRepeatedCharacters = 1 },
-        { "DefaultPhoneRegion", o => o.Moderation.DefaultPhoneRegion = "ZZ" },
-        { "DefaultPhoneRegion", o => o.Moderation.DefaultPhoneRegion = "usa" },
+        { "MaxRepeatedCharacters", o => o.Moderation.Spam.MaxRepeatedCharacters = 1 },
+        { "DuplicateWindow", o => o.Moderation.Spam.DuplicateWindow = TimeSpan.FromHours(2) },
+        { "AllowedLinkDomains", o => o.Moderation.Spam.AllowedLinkDomains.Add("https://twitch.tv/") },
+        { "DefaultPhoneRegion", o => o.Moderation.Pii.DefaultPhoneRegion = "ZZ" },
+        { "DefaultPhoneRegion", o => o.Moderation.Pii.DefaultPhoneRegion = "usa" },
     };
 
     [Theory]
@@ -130,7 +132,8 @@ public sealed class AddStreamChatCoreTests
         {
             ["StreamChat:MaxMessageLength"] = "200",
             ["StreamChat:MessageTimeToLive"] = "01:00:00",
-            ["StreamChat:Moderation:BlockedWords:0"] = "noob",
+            ["StreamChat:Moderation:Profanity:BlockedWords:0"] = "noob",
+            ["StreamChat:Moderation:Pii:Emails"] = "Redact",
             ["StreamChat:Moderation:FailureMode"] = "FailClosed",
         }).Build();
         using var provider = Build(s => s.AddStreamChatCore(configuration.GetSection("StreamChat")));
@@ -139,7 +142,8 @@ public sealed class AddStreamChatCoreTests
 
         Assert.Equal(200, options.MaxMessageLength);
         Assert.Equal(TimeSpan.FromHours(1), options.MessageTimeToLive);
-        Assert.Equal(["noob"], options.Moderation.BlockedWords);
+        Assert.Equal(["noob"], options.Moderation.Profanity.BlockedWords);
+        Assert.Equal(PiiAction.Redact, options.Moderation.Pii.Emails);
         Assert.Equal(ModerationFailureMode.FailClosed, options.Moderation.FailureMode);
     }
 

@@ -13,9 +13,9 @@ internal sealed partial class LoggingModerationAuditSink : IModerationAuditSink
     public ValueTask WriteAsync(ModerationAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Blocked)
+        if (entry.Action != ModerationAction.Allowed)
         {
-            Log.MessageBlocked(_logger, entry.StreamId, entry.UserId, entry.MessageId, entry.Reason?.ToString() ?? string.Empty, entry.Rule ?? string.Empty, entry.Timestamp);
+            Log.MessageModerated(_logger, entry.Action.ToString(), entry.StreamId, entry.UserId, entry.MessageId, entry.Reason?.ToString() ?? string.Empty, entry.Rule ?? string.Empty, entry.Timestamp);
             if (entry.Text is not null)
             {
                 Log.BlockedText(_logger, entry.MessageId, entry.Text);
@@ -31,14 +31,14 @@ internal sealed partial class LoggingModerationAuditSink : IModerationAuditSink
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Moderation blocked message {MessageId} from user {UserId} in stream {StreamId}: reason {Reason}, rule {Rule}, at {DecidedAt:o}.", EventName = "MessageBlocked")]
-        public static partial void MessageBlocked(ILogger logger, string streamId, string userId, string messageId, string reason, string rule, DateTimeOffset decidedAt);
+        [LoggerMessage(1, LogLevel.Information, "Moderation {Action} message {MessageId} from user {UserId} in stream {StreamId}: reason {Reason}, rule {Rule}, at {DecidedAt:o}.", EventName = "MessageModerated")]
+        public static partial void MessageModerated(ILogger logger, string action, string streamId, string userId, string messageId, string reason, string rule, DateTimeOffset decidedAt);
 
         [LoggerMessage(2, LogLevel.Trace, "Moderation allowed message {MessageId} from user {UserId} in stream {StreamId} at {DecidedAt:o}.", EventName = "MessageAllowed")]
         public static partial void MessageAllowed(ILogger logger, string streamId, string userId, string messageId, DateTimeOffset decidedAt);
 
         // Message text is personal data: Trace only.
-        [LoggerMessage(3, LogLevel.Trace, "Blocked message {MessageId} text: {Text}", EventName = "BlockedText")]
+        [LoggerMessage(3, LogLevel.Trace, "Moderated message {MessageId} text: {Text}", EventName = "BlockedText")]
         public static partial void BlockedText(ILogger logger, string messageId, string text);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PhoneNumbers;
@@ -6,38 +7,74 @@ using StreamChat.Core.Protocol;
 namespace StreamChat.Core.Moderation.Internal;
 
 /// <summary>
-/// Blocks personal data: e-mail addresses, payment card numbers that pass the Luhn check and a
-/// known issuer prefix, and phone numbers that libphonenumber finds valid.
+/// Finds personal data: e-mail addresses, payment card numbers (length, issuer prefix, Luhn), US social
+/// security numbers (invalid ranges excluded), IBANs (country length, mod 97), IPv4 addresses, and phone
+/// numbers found and validated by libphonenumber. Each kind is blocked, redacted or allowed as configured.
+/// Numbers that only look like these (order numbers, scores, prices, times, years, versions) pass.
 /// </summary>
 internal sealed partial class PiiMessageModerator : IMessageModerator
 {
+    private static readonly string[] NumberContextWords = ["order", "invoice", "ticket", "tracking", "ref", "reference", "case", "id", "score", "version", "build", "patch", "v", "ver", "no", "number", "item", "sku", "serial", "account"];
+
     private readonly PhoneNumberUtil _phoneNumbers = PhoneNumberUtil.GetInstance();
-    private readonly string _region;
-    private readonly bool _enabled;
+    private readonly PiiOptions _options;
 
     public PiiMessageModerator(IOptions<StreamChatOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _enabled = options.Value.Moderation.PiiEnabled;
-        _region = options.Value.Moderation.DefaultPhoneRegion;
+        _options = options.Value.Moderation.Pii;
+    }
+
+    internal enum Kind
+    {
+        Email,
+        Card,
+        Ssn,
+        Iban,
+        Ip,
+        Phone,
     }
 
     /// <inheritdoc />
     public ValueTask<ModerationResult> ModerateAsync(ModerationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_enabled)
+        return ValueTask.FromResult(_options.Enabled ? Check(context.Text) : ModerationResult.Allowed);
+    }
+
+    private ModerationResult Check(string original)
+    {
+        // Full-width digits and @ are folded so they cannot dodge the rules.
+        var text = System.Text.Ascii.IsValid(original) ? original : original.Normalize(NormalizationForm.FormKC);
+        var found = Find(text);
+        if (found.Count == 0)
         {
-            return ValueTask.FromResult(ModerationResult.Allowed);
+            return ModerationResult.Allowed;
         }
 
-        var text = context.Text;
-        if (text.Contains('@', StringComparison.Ordinal) && EmailPattern().IsMatch(text))
+        foreach (var hit in found)
         {
-            return Block("pii.email");
+            if (ActionFor(hit.Kind) == PiiAction.Block)
+            {
+                return ModerationResult.Block(BlockReason.Pii, RuleName(hit.Kind), ModerationConstants.PiiExplanation);
+            }
         }
 
-        // Digits are needed for both number rules; most chat has few or none.
+        return ModerationResult.Redact(Redact(text, found), BlockReason.Pii, RuleName(found[0].Kind), ModerationConstants.PiiRedactedExplanation);
+    }
+
+    /// <summary>Every piece of personal data in <paramref name="text"/> whose kind is not allowed, in text order, without overlaps.</summary>
+    internal List<(int Start, int Length, Kind Kind)> Find(string text)
+    {
+        var found = new List<(int Start, int Length, Kind Kind)>();
+        if (ActionFor(Kind.Email) != PiiAction.Allow && text.Contains('@', StringComparison.Ordinal))
+        {
+            foreach (Match match in EmailPattern().Matches(text))
+            {
+                found.Add((match.Index, match.Length, Kind.Email));
+            }
+        }
+
         var digits = 0;
         foreach (var c in text)
         {
@@ -47,35 +84,166 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             }
         }
 
-        if (digits >= 13)
+        if (digits >= 4)
         {
-            foreach (Match match in CardCandidatePattern().Matches(text))
+            FindNumbers(text, digits, found);
+        }
+
+        found.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        return found;
+    }
+
+    private void FindNumbers(string text, int digits, List<(int Start, int Length, Kind Kind)> found)
+    {
+        if (digits >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
+        {
+            AddMatches(text, CardPattern(), Kind.Card, found, static m => PaymentCard.IsPlausible(m.ValueSpan));
+        }
+
+        if (digits >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
+        {
+            AddMatches(text, SsnPattern(), Kind.Ssn, found, static m => IsValidSsn(m.Groups["area"].ValueSpan, m.Groups["group"].ValueSpan, m.Groups["serial"].ValueSpan));
+        }
+
+        if (digits >= 8 && ActionFor(Kind.Iban) != PiiAction.Allow)
+        {
+            AddMatches(text, IbanPattern(), Kind.Iban, found, static m => Iban.IsValid(m.ValueSpan));
+        }
+
+        if (ActionFor(Kind.Ip) != PiiAction.Allow && text.Contains('.', StringComparison.Ordinal))
+        {
+            AddMatches(text, Ipv4Pattern(), Kind.Ip, found, m => !FollowsNumberContext(text, m.Index));
+        }
+
+        if (digits >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
+        {
+            foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
             {
-                if (PaymentCard.IsPlausible(match.ValueSpan))
+                if (!Overlaps(found, match.Start, match.Length) && !FollowsNumberContext(text, match.Start))
                 {
-                    return Block("pii.card");
+                    found.Add((match.Start, match.Length, Kind.Phone));
                 }
             }
         }
+    }
 
-        if (digits >= 7)
+    private static void AddMatches(string text, Regex pattern, Kind kind, List<(int Start, int Length, Kind Kind)> found, Func<Match, bool> isReal)
+    {
+        foreach (Match match in pattern.Matches(text))
         {
-            foreach (var _ in _phoneNumbers.FindNumbers(text, _region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+            if (!Overlaps(found, match.Index, match.Length) && isReal(match))
             {
-                return Block("pii.phone");
+                found.Add((match.Index, match.Length, kind));
+            }
+        }
+    }
+
+    private static bool Overlaps(List<(int Start, int Length, Kind Kind)> found, int start, int length)
+    {
+        foreach (var hit in found)
+        {
+            if (start < hit.Start + hit.Length && hit.Start < start + length)
+            {
+                return true;
             }
         }
 
-        return ValueTask.FromResult(ModerationResult.Allowed);
+        return false;
     }
 
-    private static ValueTask<ModerationResult> Block(string rule) =>
-        ValueTask.FromResult(ModerationResult.Block(BlockReason.Pii, rule, ModerationConstants.PiiExplanation));
+    /// <summary>"order 4155552671", "version 1.2.3.4", "ticket #20261125": a number named as something else is not personal data.</summary>
+    private static bool FollowsNumberContext(string text, int start)
+    {
+        var end = start;
+        while (end > 0 && (char.IsWhiteSpace(text[end - 1]) || text[end - 1] is '#' or ':' or '.' or '-'))
+        {
+            end--;
+        }
+
+        var begin = end;
+        while (begin > 0 && char.IsLetter(text[begin - 1]))
+        {
+            begin--;
+        }
+
+        if (begin == end)
+        {
+            return end < start && text.AsSpan(end, start - end).Contains('#');
+        }
+
+        var word = text.AsSpan(begin, end - begin);
+        foreach (var candidate in NumberContextWords)
+        {
+            if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsValidSsn(ReadOnlySpan<char> area, ReadOnlySpan<char> group, ReadOnlySpan<char> serial) =>
+        area is not "000" and not "666" && area[0] != '9' && group is not "00" && serial is not "0000";
+
+    private PiiAction ActionFor(Kind kind) => kind switch
+    {
+        Kind.Email => _options.Emails,
+        Kind.Card => _options.PaymentCards,
+        Kind.Ssn => _options.SocialSecurityNumbers,
+        Kind.Iban => _options.Ibans,
+        Kind.Ip => _options.IpAddresses,
+        _ => _options.PhoneNumbers,
+    };
+
+    private static string RuleName(Kind kind) => kind switch
+    {
+        Kind.Email => "pii.email",
+        Kind.Card => "pii.card",
+        Kind.Ssn => "pii.ssn",
+        Kind.Iban => "pii.iban",
+        Kind.Ip => "pii.ip",
+        _ => "pii.phone",
+    };
+
+    private static string Mask(Kind kind) => kind switch
+    {
+        Kind.Email => "[email]",
+        Kind.Card => "[card]",
+        Kind.Ssn => "[ssn]",
+        Kind.Iban => "[iban]",
+        Kind.Ip => "[ip]",
+        _ => "[phone]",
+    };
+
+    private static string Redact(string text, List<(int Start, int Length, Kind Kind)> found)
+    {
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var hit in found)
+        {
+            builder.Append(text, position, hit.Start - position).Append(Mask(hit.Kind));
+            position = hit.Start + hit.Length;
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     // 13 to 19 digits, optionally split by single spaces or dashes, not part of a longer number.
     [GeneratedRegex(@"(?<![\d])\d(?:[ \-]?\d){12,18}(?![\d])", RegexOptions.CultureInvariant)]
-    private static partial Regex CardCandidatePattern();
+    private static partial Regex CardPattern();
+
+    // AAA-GG-SSSS with dashes or spaces (nine bare digits are too often something else).
+    [GeneratedRegex(@"(?<![\d\-])(?<area>\d{3})[\- ](?<group>\d{2})[\- ](?<serial>\d{4})(?![\d\-])", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex SsnPattern();
+
+    // Country code, check digits, then 11 to 30 letters or digits: in one run, or in groups of four split by single spaces.
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
+    private static partial Regex IbanPattern();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]|\.\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex Ipv4Pattern();
 }

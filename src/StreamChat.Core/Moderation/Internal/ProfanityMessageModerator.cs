@@ -3,73 +3,145 @@ using StreamChat.Core.Protocol;
 
 namespace StreamChat.Core.Moderation.Internal;
 
-/// <summary>Blocks whole words on the profanity list (built-in English list plus configured words).</summary>
+/// <summary>
+/// Blocks whole words on the profanity list after undoing disguises: case, accents, look-alike letters,
+/// leetspeak (<c>sh1t</c>, <c>@ss</c>, <c>f*ck</c>), separators between letters (<c>f.u.c.k</c>) and
+/// repeated letters (<c>fuuuck</c>). Words that merely contain a listed one (Scunthorpe, cockpit) pass.
+/// </summary>
 internal sealed class ProfanityMessageModerator : IMessageModerator
 {
-    internal static readonly string[] DefaultWords =
-    [
-        "fuck", "fucking", "fucker", "fucked", "motherfucker", "shit", "shitty", "bullshit", "bitch", "bitches",
-        "asshole", "bastard", "cunt", "dick", "dickhead", "prick", "twat", "wanker", "slut", "whore", "cock",
-        "pussy", "douchebag", "retard", "faggot", "fag", "nigger", "nigga", "kike", "spic", "chink",
-    ];
-
-    private readonly HashSet<string> _words;
+    private readonly WordList _words;
     private readonly bool _enabled;
 
     public ProfanityMessageModerator(IOptions<StreamChatOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var moderation = options.Value.Moderation;
-        _enabled = moderation.ProfanityEnabled;
-        _words = new HashSet<string>(DefaultWords, StringComparer.OrdinalIgnoreCase);
-        _words.UnionWith(moderation.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w)).Select(static w => w.Trim()));
-        _words.ExceptWith(moderation.AllowedWords);
+        var profanity = options.Value.Moderation.Profanity;
+        _enabled = profanity.Enabled;
+        var words = profanity.UseDefaultList ? WordList.ReadEmbedded("profanity-en.txt") : [];
+        _words = WordList.Create(words.Concat(profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w))), profanity.AllowedWords);
     }
 
     /// <inheritdoc />
     public ValueTask<ModerationResult> ModerateAsync(ModerationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_enabled)
-        {
-            return ValueTask.FromResult(ModerationResult.Allowed);
-        }
+        return ValueTask.FromResult(_enabled && ContainsProfanity(context.Text)
+            ? ModerationResult.Block(BlockReason.Profanity, "profanity.word", ModerationConstants.ProfanityExplanation)
+            : ModerationResult.Allowed);
+    }
 
-#if NET9_0_OR_GREATER
-        var lookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
-#endif
-        var text = context.Text.AsSpan();
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+    internal bool ContainsProfanity(string text)
+    {
+        var folded = TextFolding.Fold(text).AsSpan();
+        Span<char> joined = stackalloc char[WordList.MaxTokenLength];
+        var joinedLength = 0;
+        var lastSingleEnd = -1;
+
+        var i = 0;
+        while (i < folded.Length)
         {
-            var isWordChar = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (isWordChar)
+            if (!IsTokenChar(folded[i]))
             {
-                if (start < 0)
-                {
-                    start = i;
-                }
-
+                i++;
                 continue;
             }
 
-            if (start >= 0)
+            var start = i;
+            while (i < folded.Length && IsTokenChar(folded[i]))
             {
-                var word = text[start..i];
-#if NET9_0_OR_GREATER
-                var hit = lookup.Contains(word);
-#else
-                var hit = _words.Contains(word.ToString());
-#endif
-                if (hit)
+                i++;
+            }
+
+            var token = Trim(folded[start..i]);
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            if (CheckToken(token))
+            {
+                return true;
+            }
+
+            // Letters spread out with separators ("f u c k", "s.h.i.t") are joined and checked as one word.
+            if (token.Length == 1)
+            {
+                var gap = start - lastSingleEnd;
+                if (joinedLength > 0 && (gap > 3 || joinedLength == joined.Length))
                 {
-                    return ValueTask.FromResult(ModerationResult.Block(BlockReason.Profanity, "profanity.word", ModerationConstants.ProfanityExplanation));
+                    if (joinedLength >= 3 && CheckToken(joined[..joinedLength]))
+                    {
+                        return true;
+                    }
+
+                    joinedLength = 0;
                 }
 
-                start = -1;
+                joined[joinedLength++] = token[0];
+                lastSingleEnd = i;
+            }
+            else if (joinedLength > 0)
+            {
+                if (joinedLength >= 3 && CheckToken(joined[..joinedLength]))
+                {
+                    return true;
+                }
+
+                joinedLength = 0;
             }
         }
 
-        return ValueTask.FromResult(ModerationResult.Allowed);
+        return joinedLength >= 3 && CheckToken(joined[..joinedLength]);
     }
+
+    private bool CheckToken(ReadOnlySpan<char> token)
+    {
+        if (token.Length > WordList.MaxTokenLength)
+        {
+            return false;
+        }
+
+        var hasLetter = false;
+        var hasOne = false;
+        foreach (var c in token)
+        {
+            hasLetter |= char.IsLetter(c);
+            hasOne |= c is '1' or '|';
+        }
+
+        // Numbers are not words ("1337", "555").
+        if (!hasLetter && token.IndexOfAny('@', '$', '*') < 0)
+        {
+            return false;
+        }
+
+        Span<char> mapped = stackalloc char[token.Length];
+        for (var k = 0; k < token.Length; k++)
+        {
+            mapped[k] = TextFolding.MapLeet(token[k]);
+        }
+
+        if (_words.Matches(mapped))
+        {
+            return true;
+        }
+
+        if (hasOne)
+        {
+            for (var k = 0; k < token.Length; k++)
+            {
+                mapped[k] = TextFolding.MapLeet(token[k], oneAsL: true);
+            }
+
+            return _words.Matches(mapped);
+        }
+
+        return false;
+    }
+
+    private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || TextFolding.IsLeetSymbol(c);
+
+    // Exclamation marks and bars at the ends are punctuation ("fun!"), inside a word they are letters ("sh!t").
+    private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> token) => token.Trim("!|+");
 }

@@ -1,63 +1,295 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Protocol;
 
 namespace StreamChat.Core.Moderation.Internal;
 
-/// <summary>Blocks known spam and scam phrases and floods of one repeated character.</summary>
-internal sealed class SpamMessageModerator : IMessageModerator
+/// <summary>
+/// Spam rules, cheapest first: character floods, zalgo, emoji walls, caps walls, scam phrases, links to
+/// domains not on the allow-list, and the same text from one user again within a window.
+/// </summary>
+internal sealed partial class SpamMessageModerator : IMessageModerator
 {
-    internal static readonly string[] DefaultPhrases =
-    [
-        "buy followers", "cheap followers", "free followers", "buy viewers", "free viewers", "free v-bucks", "free vbucks",
-        "free robux", "click here", "check out my channel", "subscribe to my channel", "follow for follow", "f4f", "sub4sub",
-        "make money fast", "earn money from home", "work from home and earn", "double your bitcoin", "crypto giveaway",
-        "limited time offer", "dm me for promo", "promote your stream", "get viewers now",
-    ];
+    private const int SweepEvery = 4096;
 
+    private readonly SpamOptions _options;
     private readonly string[] _phrases;
-    private readonly int _maxRepeated;
-    private readonly bool _enabled;
+#if NET9_0_OR_GREATER
+    private readonly SearchValues<string>? _phraseSearch;
+#endif
+    private readonly string[] _allowedDomains;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, RecentMessage> _recent = new(StringComparer.Ordinal);
+    private int _sinceSweep;
 
-    public SpamMessageModerator(IOptions<StreamChatOptions> options)
+    public SpamMessageModerator(IOptions<StreamChatOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var moderation = options.Value.Moderation;
-        _enabled = moderation.SpamEnabled;
-        _maxRepeated = moderation.MaxRepeatedCharacters;
-        _phrases = DefaultPhrases
-            .Concat(moderation.SpamPhrases.Where(static p => !string.IsNullOrWhiteSpace(p)).Select(static p => p.Trim()))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
+        _options = options.Value.Moderation.Spam;
+        _timeProvider = timeProvider;
+        var phrases = _options.UseDefaultPhrases ? WordList.ReadEmbedded("spam-phrases-en.txt") : [];
+        _phrases = phrases.Concat(_options.Phrases)
+            .Select(static p => " " + PhraseView(p) + " ")
+            .Where(static p => p.Trim().Length > 0)
+            .Distinct(StringComparer.Ordinal)
             .ToArray();
+#if NET9_0_OR_GREATER
+        _phraseSearch = _phrases.Length > 0 ? SearchValues.Create(_phrases, StringComparison.Ordinal) : null;
+#endif
+        _allowedDomains = _options.AllowedLinkDomains.Select(static d => d.Trim().TrimStart('.').ToLowerInvariant()).Where(static d => d.Length > 0).ToArray();
     }
 
     /// <inheritdoc />
     public ValueTask<ModerationResult> ModerateAsync(ModerationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_enabled)
+        return ValueTask.FromResult(_options.Enabled ? Check(context) : ModerationResult.Allowed);
+    }
+
+    private ModerationResult Check(ModerationContext context)
+    {
+        var text = context.Text;
+        var rule = CheckShape(text);
+        if (rule is null && _phrases.Length > 0 && ContainsPhrase(text))
         {
-            return ValueTask.FromResult(ModerationResult.Allowed);
+            rule = "spam.phrase";
         }
 
-        var text = context.Text;
+        if (rule is not null)
+        {
+            return ModerationResult.Block(BlockReason.Spam, rule, ModerationConstants.SpamExplanation);
+        }
+
+        if (_options.BlockLinks && HasDisallowedLink(text))
+        {
+            return ModerationResult.Block(BlockReason.Spam, "spam.link", ModerationConstants.LinkExplanation);
+        }
+
+        if (_options.BlockDuplicates && IsDuplicate(context))
+        {
+            return ModerationResult.Block(BlockReason.Spam, "spam.duplicate", ModerationConstants.DuplicateExplanation);
+        }
+
+        return ModerationResult.Allowed;
+    }
+
+    /// <summary>One pass over the text for the rules about its shape: floods, zalgo, emoji walls, caps walls.</summary>
+    private string? CheckShape(string text)
+    {
+        var run = 0;
+        var marks = 0;
+        var emoji = 0;
+        var upper = 0;
+        var lower = 0;
+        var previous = -1;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var value = rune.Value;
+            run = value == previous && !Rune.IsWhiteSpace(rune) ? run + 1 : 1;
+            previous = value;
+            if (run > _options.MaxRepeatedCharacters)
+            {
+                return "spam.repeated_characters";
+            }
+
+            if (value < 0x80)
+            {
+                marks = 0;
+                if (value is >= 'A' and <= 'Z')
+                {
+                    upper++;
+                }
+                else if (value is >= 'a' and <= 'z')
+                {
+                    lower++;
+                }
+
+                continue;
+            }
+
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark)
+            {
+                if (_options.ZalgoMaxMarksPerCharacter > 0 && ++marks > _options.ZalgoMaxMarksPerCharacter)
+                {
+                    return "spam.zalgo";
+                }
+
+                continue;
+            }
+
+            marks = 0;
+            if (IsEmoji(value, category) && ++emoji >= _options.EmojiWallMinEmoji && _options.EmojiWallMinEmoji > 0)
+            {
+                return "spam.emoji_wall";
+            }
+
+            if (category == UnicodeCategory.UppercaseLetter)
+            {
+                upper++;
+            }
+            else if (category == UnicodeCategory.LowercaseLetter)
+            {
+                lower++;
+            }
+        }
+
+        // A wall: long, and (almost) nothing but capitals.
+        if (_options.CapsWallMinLetters > 0 && upper >= _options.CapsWallMinLetters && upper >= 9 * (upper + lower) / 10)
+        {
+            return "spam.caps_wall";
+        }
+
+        return null;
+    }
+
+    private static bool IsEmoji(int value, UnicodeCategory category) =>
+        value is >= 0x1F000 and <= 0x1FAFF and not (>= 0x1F3FB and <= 0x1F3FF) // pictographs, not skin tones
+        || value is >= 0x2600 and <= 0x27BF && category == UnicodeCategory.OtherSymbol;
+
+    private bool ContainsPhrase(string text)
+    {
+        var view = " " + PhraseView(text) + " ";
+#if NET9_0_OR_GREATER
+        return view.AsSpan().IndexOfAny(_phraseSearch!) >= 0;
+#else
         foreach (var phrase in _phrases)
         {
-            if (text.Contains(phrase, StringComparison.OrdinalIgnoreCase))
+            if (view.Contains(phrase, StringComparison.Ordinal))
             {
-                return ValueTask.FromResult(ModerationResult.Block(BlockReason.Spam, "spam.phrase", ModerationConstants.SpamExplanation));
+                return true;
             }
         }
 
-        var run = 1;
-        for (var i = 1; i < text.Length; i++)
-        {
-            run = text[i] == text[i - 1] && !char.IsWhiteSpace(text[i]) ? run + 1 : 1;
-            if (run > _maxRepeated)
-            {
-                return ValueTask.FromResult(ModerationResult.Block(BlockReason.Spam, "spam.repeated_characters", ModerationConstants.SpamExplanation));
-            }
-        }
-
-        return ValueTask.FromResult(ModerationResult.Allowed);
+        return false;
+#endif
     }
+
+    /// <summary>Folded, leetspeak mapped in words that have letters, words separated by single spaces.</summary>
+    internal static string PhraseView(string text)
+    {
+        var folded = TextFolding.Fold(text);
+        var builder = new StringBuilder(folded.Length);
+        var i = 0;
+        while (i < folded.Length)
+        {
+            if (!char.IsLetterOrDigit(folded[i]) && folded[i] is not ('@' or '$' or '€'))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var hasLetter = false;
+            while (i < folded.Length && (char.IsLetterOrDigit(folded[i]) || folded[i] is '@' or '$' or '€'))
+            {
+                hasLetter |= char.IsLetter(folded[i]);
+                i++;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            for (var k = start; k < i; k++)
+            {
+                builder.Append(hasLetter ? TextFolding.MapLeet(folded[k]) : folded[k]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private bool HasDisallowedLink(string text)
+    {
+        if (!text.Contains('.', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (Match match in LinkPattern().Matches(text))
+        {
+            var host = match.Groups["host"].Value.ToLowerInvariant().TrimEnd('.');
+            if (!IsAllowedDomain(host))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsAllowedDomain(string host)
+    {
+        if (host.StartsWith("www.", StringComparison.Ordinal))
+        {
+            host = host[4..];
+        }
+
+        foreach (var domain in _allowedDomains)
+        {
+            if (host == domain || host.EndsWith("." + domain, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsDuplicate(ModerationContext context)
+    {
+        var text = context.Text;
+        if (text.Length < _options.DuplicateMinLength)
+        {
+            return false;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var hash = string.GetHashCode(PhraseView(text), StringComparison.Ordinal);
+        var key = context.StreamId + "\n" + context.UserId;
+        var duplicate = false;
+        _recent.AddOrUpdate(
+            key,
+            static (_, state) => new RecentMessage(state.hash, state.now),
+            (_, previous, state) =>
+            {
+                duplicate = previous.Hash == state.hash && state.now - previous.At < state.window;
+                return new RecentMessage(state.hash, state.now);
+            },
+            (hash, now, window: _options.DuplicateWindow));
+
+        if (Interlocked.Increment(ref _sinceSweep) % SweepEvery == 0)
+        {
+            Sweep(now);
+        }
+
+        return duplicate;
+    }
+
+    // Keeps memory bounded by active senders: entries older than the window are dropped now and then.
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var pair in _recent)
+        {
+            if (now - pair.Value.At >= _options.DuplicateWindow)
+            {
+                _recent.TryRemove(pair);
+            }
+        }
+    }
+
+    internal int TrackedSenders => _recent.Count;
+
+    private sealed record RecentMessage(int Hash, DateTimeOffset At);
+
+    [GeneratedRegex(
+        @"(?<![\w@.\-])(?:https?://(?<host>[^\s/:?#]+)[^\s]*|(?<host>www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)[^\s]*|(?<host>[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.(?:com|net|org|io|gg|tv|xyz|ru|cn|info|biz|co|me|ly|link|click|top|shop|store|online|site|live|app|dev|us|uk|de|fr|to|cc|ws|tk|ml|ga|cf|gq|pw|vip|win|bet|sbs|buzz|club|fun|icu|cam|porn|sex|xxx))(?![\w\-])(?:/[^\s]*)?)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex LinkPattern();
 }

@@ -214,7 +214,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         }
 
         var messageId = _ids.Next();
-        var verdict = await ModerateAsync(new ModerationContext(message, connection.StreamId, connection.UserId, connection.ConnectionId, messageId), cancellationToken).ConfigureAwait(false);
+        var (verdict, deliveredText) = await ModerateAsync(new ModerationContext(message, connection.StreamId, connection.UserId, connection.ConnectionId, messageId), cancellationToken).ConfigureAwait(false);
         if (verdict.IsBlocked)
         {
             var reason = verdict.Reason!.Value;
@@ -227,7 +227,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
             return;
         }
 
-        var chatMessage = new ChatMessage(messageId, connection.StreamId, connection.UserId, connection.Username, message, _timeProvider.GetUtcNow());
+        var chatMessage = new ChatMessage(messageId, connection.StreamId, connection.UserId, connection.Username, deliveredText, _timeProvider.GetUtcNow());
 
         // Stored before broadcast: history returns every message anyone saw.
         await _messages.AddAsync(chatMessage, cancellationToken).ConfigureAwait(false);
@@ -236,16 +236,32 @@ internal sealed partial class ChatPipeline : IChatPipeline
         var delivered = await BroadcastSafelyAsync(connection.StreamId, bytes, null, cancellationToken).ConfigureAwait(false);
         _metrics.MessageDelivered(delivered);
         Log.MessageDelivered(_logger, connection.ConnectionId, messageId, delivered);
+
+        if (verdict.IsRedacted)
+        {
+            _metrics.MessageRedacted(verdict.Reason!.Value);
+            var notice = Serialize(
+                new MessageRedactedFrame { Timestamp = Now(), MessageId = messageId, Reason = verdict.Reason!.Value.ToWireName(), Message = verdict.Explanation! },
+                Json.MessageRedactedFrame);
+            await SendAsync(connection.ConnectionId, notice, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async ValueTask<ModerationResult> ModerateAsync(ModerationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the moderators in order. The first block wins; a redaction replaces the text the later
+    /// moderators see and the stream gets. The final decision goes to the audit sink.
+    /// </summary>
+    private async ValueTask<(ModerationResult Verdict, string Text)> ModerateAsync(ModerationContext context, CancellationToken cancellationToken)
     {
+        var original = context.Text;
         var verdict = ModerationResult.Allowed;
+        var redaction = ModerationResult.Allowed;
         foreach (var moderator in _moderators)
         {
+            ModerationResult result;
             try
             {
-                verdict = await moderator.ModerateAsync(context, cancellationToken).ConfigureAwait(false);
+                result = await moderator.ModerateAsync(context, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -256,20 +272,30 @@ internal sealed partial class ChatPipeline : IChatPipeline
 #pragma warning restore CA1031
             {
                 Log.ModeratorFailed(_logger, moderator.GetType().Name, context.MessageId, _options.Moderation.FailureMode.ToString(), ex);
-                if (_options.Moderation.FailureMode == ModerationFailureMode.FailClosed)
-                {
-                    verdict = ModerationResult.Block(BlockReason.Toxicity, "moderation.unavailable", ModerationConstants.UnavailableExplanation);
-                }
-                else
+                if (_options.Moderation.FailureMode == ModerationFailureMode.FailOpen)
                 {
                     continue;
                 }
+
+                result = ModerationResult.Block(BlockReason.Toxicity, "moderation.unavailable", ModerationConstants.UnavailableExplanation);
             }
 
-            if (verdict.IsBlocked)
+            if (result.IsBlocked)
             {
+                verdict = result;
                 break;
             }
+
+            if (result.IsRedacted)
+            {
+                redaction = result;
+                context = context with { Text = result.RedactedText! };
+            }
+        }
+
+        if (!verdict.IsBlocked)
+        {
+            verdict = redaction;
         }
 
         var entry = new ModerationAuditEntry(
@@ -278,10 +304,10 @@ internal sealed partial class ChatPipeline : IChatPipeline
             context.UserId,
             context.ConnectionId,
             context.MessageId,
-            verdict.IsBlocked,
+            verdict.Action,
             verdict.Reason,
             verdict.Rule,
-            _options.Moderation.AuditIncludesText ? context.Text : null);
+            _options.Moderation.AuditIncludesText ? original : null);
         try
         {
             await _audit.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -297,7 +323,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
             Log.AuditFailed(_logger, context.MessageId, ex);
         }
 
-        return verdict;
+        return (verdict, context.Text);
     }
 
     private async ValueTask SendHistoryAsync(ChatConnection connection, ClientFrame frame, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ namespace StreamChat.Core.Protocol.Internal;
 [JsonSerializable(typeof(UserLeftFrame))]
 [JsonSerializable(typeof(MessageFrame))]
 [JsonSerializable(typeof(MessageBlockedFrame))]
+[JsonSerializable(typeof(MessageRedactedFrame))]
 [JsonSerializable(typeof(ErrorFrame))]
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(HistoryFrame))]

@@ -63,6 +63,15 @@ internal sealed class MessageBlockedFrame() : ServerFrame("message_blocked")
     public required string Message { get; init; }
 }
 
+internal sealed class MessageRedactedFrame() : ServerFrame("message_redacted")
+{
+    public required string MessageId { get; init; }
+
+    public required string Reason { get; init; }
+
+    public required string Message { get; init; }
+}
+
 internal sealed class ErrorFrame() : ServerFrame("error")
 {
     public required string Code { get; init; }

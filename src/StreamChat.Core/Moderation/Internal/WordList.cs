@@ -1,0 +1,213 @@
+using System.Reflection;
+
+namespace StreamChat.Core.Moderation.Internal;
+
+/// <summary>
+/// A list of words matched whole, where any letter may be repeated (<c>fuuuck</c>) but a word's own
+/// double letters must be there (<c>ass</c> does not match <c>as</c>). Entries ending in <c>*</c> are
+/// stems that match every word starting with them.
+/// </summary>
+internal sealed class WordList
+{
+    public const int MaxTokenLength = 64;
+
+    private readonly Dictionary<string, Entry[]> _exact;
+#if NET9_0_OR_GREATER
+    private readonly Dictionary<string, Entry[]>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
+#endif
+    private readonly Entry[] _stems;
+    private readonly Entry[] _all;
+
+    private WordList(IEnumerable<string> words)
+    {
+        var entries = new List<Entry>();
+        Span<char> key = stackalloc char[MaxTokenLength];
+        Span<byte> runs = stackalloc byte[MaxTokenLength];
+        foreach (var raw in words)
+        {
+            var word = raw.Trim().ToLowerInvariant();
+            var isStem = word.EndsWith('*');
+            word = word.TrimEnd('*');
+            if (word.Length is 0 or > MaxTokenLength)
+            {
+                continue;
+            }
+
+            var length = Collapse(word, key, runs);
+            entries.Add(new Entry(word, key[..length].ToString(), runs[..length].ToArray(), isStem));
+        }
+
+        _all = [.. entries];
+        _stems = [.. entries.Where(static e => e.IsStem)];
+        _exact = entries.Where(static e => !e.IsStem).GroupBy(static e => e.Key, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal);
+#if NET9_0_OR_GREATER
+        _exactBySpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+#endif
+    }
+
+    public int Count => _all.Length;
+
+    public static WordList Create(IEnumerable<string> words, IEnumerable<string> allowed)
+    {
+        var allowedSet = new HashSet<string>(allowed.Select(static w => w.Trim().ToLowerInvariant().TrimEnd('*')), StringComparer.Ordinal);
+        return new WordList(words.Where(w => !allowedSet.Contains(w.Trim().ToLowerInvariant().TrimEnd('*'))));
+    }
+
+    /// <summary>Reads the built-in list embedded in this assembly.</summary>
+    public static IEnumerable<string> ReadEmbedded(string name)
+    {
+        var assembly = typeof(WordList).Assembly;
+        using var stream = assembly.GetManifestResourceStream("StreamChat.Core.Moderation." + name)
+            ?? throw new InvalidOperationException($"The embedded resource '{name}' is missing from {assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var words = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            line = line.Trim();
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                words.Add(line);
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>True when <paramref name="token"/> (lower case, leetspeak already mapped, <c>*</c> as a wildcard) is on the list.</summary>
+    public bool Matches(ReadOnlySpan<char> token)
+    {
+        if (token.IsEmpty || token.Length > MaxTokenLength)
+        {
+            return false;
+        }
+
+        if (token.Contains('*'))
+        {
+            return MatchesWildcard(token) || MatchesWithoutStars(token);
+        }
+
+        Span<char> key = stackalloc char[MaxTokenLength];
+        Span<byte> runs = stackalloc byte[MaxTokenLength];
+        var length = Collapse(token, key, runs);
+        key = key[..length];
+        runs = runs[..length];
+
+#if NET9_0_OR_GREATER
+        var found = _exactBySpan.TryGetValue(key, out var entries);
+#else
+        var found = _exact.TryGetValue(key.ToString(), out var entries);
+#endif
+        if (found)
+        {
+            foreach (var entry in entries!)
+            {
+                if (RunsCover(runs, entry.Runs))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (var stem in _stems)
+        {
+            if (key.StartsWith(stem.Key) && RunsCover(runs[..stem.Runs.Length], stem.Runs))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Run-length collapses <paramref name="word"/>: <c>fuuuck</c> gives key <c>fuck</c> and runs 1,3,1,1.</summary>
+    private static int Collapse(ReadOnlySpan<char> word, Span<char> key, Span<byte> runs)
+    {
+        var length = 0;
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (length > 0 && key[length - 1] == word[i])
+            {
+                if (runs[length - 1] < byte.MaxValue)
+                {
+                    runs[length - 1]++;
+                }
+
+                continue;
+            }
+
+            key[length] = word[i];
+            runs[length] = 1;
+            length++;
+        }
+
+        return length;
+    }
+
+    private static bool RunsCover(ReadOnlySpan<byte> token, byte[] entry)
+    {
+        if (token.Length != entry.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < token.Length; i++)
+        {
+            if (token[i] < entry[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool MatchesWithoutStars(ReadOnlySpan<char> token)
+    {
+        Span<char> buffer = stackalloc char[MaxTokenLength];
+        var length = 0;
+        foreach (var c in token)
+        {
+            if (c != '*')
+            {
+                buffer[length++] = c;
+            }
+        }
+
+        return length >= 2 && Matches(buffer[..length]);
+    }
+
+    /// <summary><c>f*ck</c>, <c>sh*t</c>: each star stands for one letter. Needs at least two real letters and no more stars than letters.</summary>
+    private bool MatchesWildcard(ReadOnlySpan<char> token)
+    {
+        var stars = token.Count('*');
+        var letters = token.Length - stars;
+        if (letters < 2 || stars > letters)
+        {
+            return false;
+        }
+
+        foreach (var entry in _all)
+        {
+            var word = entry.Word.AsSpan();
+            if (entry.IsStem ? token.Length < word.Length : token.Length != word.Length)
+            {
+                continue;
+            }
+
+            var match = true;
+            for (var i = 0; i < word.Length && match; i++)
+            {
+                match = token[i] == '*' || token[i] == word[i];
+            }
+
+            if (match)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed record Entry(string Word, string Key, byte[] Runs, bool IsStem);
+}

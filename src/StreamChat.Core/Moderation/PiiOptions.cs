@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamChat.Core.Moderation;
+
+/// <summary>What a personal-data rule does with what it finds.</summary>
+public enum PiiAction
+{
+    /// <summary>Block the message (the sender gets <c>message_blocked</c> with reason <c>pii</c>).</summary>
+    Block,
+
+    /// <summary>Deliver the message with the personal data masked, and tell the sender (<c>message_redacted</c>).</summary>
+    Redact,
+
+    /// <summary>Do nothing: this kind of data is allowed.</summary>
+    Allow,
+}
+
+/// <summary>Options of the personal-data rules, one action per kind of data.</summary>
+public sealed class PiiOptions
+{
+    /// <summary>Gets or sets a value indicating whether the personal-data rules run at all.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets what to do with e-mail addresses.</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction Emails { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets what to do with phone numbers (found and validated by libphonenumber).</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction PhoneNumbers { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets what to do with payment card numbers (length, issuer prefix and Luhn checked).</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction PaymentCards { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets what to do with US social security numbers (invalid ranges excluded).</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction SocialSecurityNumbers { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets what to do with IBANs (country length and mod-97 checked).</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction Ibans { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets what to do with IPv4 addresses.</summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction IpAddresses { get; set; } = PiiAction.Block;
+
+    /// <summary>Gets or sets the region (ISO 3166 two-letter code) used to read phone numbers written without a country code.</summary>
+    /// <value>The default value is <c>US</c>. Numbers written with <c>+</c> and a country code are found whatever the region.</value>
+    [Required]
+    [RegularExpression("^[A-Z]{2}\\z")]
+    public string DefaultPhoneRegion { get; set; } = ModerationConstants.DefaultPhoneRegion;
+}
