@@ -217,6 +217,30 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Redaction_Configured_StreamGetsMaskedText_SenderIsTold_HistoryHasMaskedText()
+    {
+        await using var server = await ChatServer.StartAsync(o => o.Moderation.Pii.Emails = StreamChat.Core.Moderation.PiiAction.Redact);
+        await using var alice = await server.ConnectAsync("s1", "alice");
+        await using var bob = await server.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendMessageAsync("write me at jane.doe@example.com");
+
+        var seen = await bob.ReceiveAsync("message");
+        Assert.Equal("write me at [email]", seen.GetProperty("message").GetString());
+        Assert.Equal("write me at [email]", (await alice.ReceiveAsync("message")).GetProperty("message").GetString());
+        var notice = await alice.ReceiveAsync("message_redacted");
+        Assert.Equal("pii", notice.GetProperty("reason").GetString());
+        Assert.Equal(seen.GetProperty("messageId").GetString(), notice.GetProperty("messageId").GetString());
+        AssertTimestamp(notice);
+        Assert.Empty(await bob.DrainAsync());
+
+        await bob.SendAsync("""{"action":"history"}""");
+        var history = (await bob.ReceiveAsync("history")).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal("write me at [email]", Assert.Single(history).GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task History_ReturnsDeliveredMessagesOldestFirst_LimitedToTheNewest()
     {
         await using var alice = await _server.ConnectAsync("s1", "alice", "Alice");

@@ -110,6 +110,26 @@ public sealed class LocalModeratorTests
         Assert.False(Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
     }
 
+    [Theory]
+    [InlineData("Moby Dick is a great book", false)]
+    [InlineData("Dick Grayson is the best Robin", false)]
+    [InlineData("what a dick", true)]
+    [InlineData("DICK", true)]
+    [InlineData("d1ck", true)]
+    public void Profanity_WordThatIsAlsoAName_PassesOnlyWhenWrittenAsAName(string text, bool blocked)
+    {
+        Assert.Equal(blocked, Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
+    }
+
+    [Theory]
+    [InlineData("such a f u c k move")]
+    [InlineData("ur a c u n t lol")]
+    [InlineData("i s h i t you not")]
+    public void Profanity_SpreadLettersNextToOneLetterWords_AreBlocked(string text)
+    {
+        Assert.True(Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
+    }
+
     [Fact]
     public void Profanity_ConfiguredWords_AreBlockedStemsWorkAndAllowListWins()
     {
@@ -146,6 +166,8 @@ public sealed class LocalModeratorTests
     [InlineData("😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂", "spam.emoji_wall")]
     [InlineData("🔥💯🔥💯🔥💯🔥💯🔥💯🔥💯🔥💯🔥💯", "spam.emoji_wall")]
     [InlineData("h̸̡̪̯ͨ͊̽̅̾̎ȩ̬̩̾͛ͪ̈́̀́͘ ̶̧̨̱̹̭̯ͧ̾ͬc̷̙̲̝͖ͭ̏ͥͮ͟͠ở̢͎̣͙͚̼͆͌̊m͚̘̥̍̑ͯ̚ȩ̡̪̙̝̹̑̀ͩ̐s", "spam.zalgo")]
+    [InlineData("f r e e  v b u c k s", "spam.phrase")]
+    [InlineData("b.u.y f.o.l.l.o.w.e.r.s", "spam.phrase")]
     [InlineData("visit cheap-skins.ru now", "spam.link")]
     [InlineData("go to https://bit.ly/3xYz now", "spam.link")]
     [InlineData("www.example-casino.com", "spam.link")]
@@ -269,6 +291,8 @@ public sealed class LocalModeratorTests
     [InlineData("pay to DE89 3704 0044 0532 0130 00", "pii.iban")]
     [InlineData("GB82WEST12345698765432 thanks", "pii.iban")]
     [InlineData("my ip is 203.0.113.195", "pii.ip")]
+    [InlineData("my number: (212) 456-7890", "pii.phone")]
+    [InlineData("text me at +44 7700 900123", "pii.phone")]
     public void Pii_PersonalData_IsBlocked(string text, string rule)
     {
         var result = Moderate(new PiiMessageModerator(Options()), text);
@@ -295,6 +319,8 @@ public sealed class LocalModeratorTests
     [InlineData("123-00-4567")]                          // invalid group
     [InlineData("DE89 3704 0044 0532 0130 01")]         // fails mod 97
     [InlineData("300.1.2.3 is not an address")]
+    [InlineData("1.1.1.1 is my dns")]
+    [InlineData("use 8.8.8.8 and 8.8.4.4")]
     [InlineData("kd ratio 2.35 over 1000 games")]
     [InlineData("1v1 me at 5pm, 1080p60")]
     public void Pii_NumbersThatOnlyLookLikePii_AreAllowed(string text)

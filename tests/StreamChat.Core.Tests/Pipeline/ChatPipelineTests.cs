@@ -473,4 +473,46 @@ public sealed class ChatPipelineTests
         var names = Assert.Single(SentToStream()).Frame.EnumerateObject().Select(p => p.Name).ToArray();
         Assert.Equal(["type", "timestamp", "messageId", "streamId", "userId", "username", "message"], names);
     }
+
+    [Fact]
+    public async Task MessageAsync_Redacted_DeliversMaskedTextStoresItTellsTheSenderAndLaterModeratorsSeeIt()
+    {
+        var redactor = Substitute.For<IMessageModerator>();
+        redactor.ModerateAsync(Arg.Any<ModerationContext>(), Arg.Any<CancellationToken>())
+            .Returns(ModerationResult.Redact("call [phone]", BlockReason.Pii, "pii.phone", "Masked."));
+        var later = Substitute.For<IMessageModerator>();
+        later.ModerateAsync(Arg.Any<ModerationContext>(), Arg.Any<CancellationToken>()).Returns(ModerationResult.Allowed);
+        var sut = CreateSut(redactor, later);
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"call 415-555-2671"}""")).DefaultTimeout();
+
+        await later.Received(1).ModerateAsync(Arg.Is<ModerationContext>(c => c.Text == "call [phone]"), Arg.Any<CancellationToken>());
+        await _messages.Received(1).AddAsync(Arg.Is<ChatMessage>(m => m.Text == "call [phone]"), Arg.Any<CancellationToken>());
+        var message = Assert.Single(SentToStream()).Frame;
+        Assert.Equal("call [phone]", message.GetProperty("message").GetString());
+        var notice = Assert.Single(SentToConnection(Alice.ConnectionId));
+        Assert.Equal("message_redacted", notice.GetProperty("type").GetString());
+        Assert.Equal("pii", notice.GetProperty("reason").GetString());
+        Assert.Equal(message.GetProperty("messageId").GetString(), notice.GetProperty("messageId").GetString());
+        await _audit.Received(1).WriteAsync(
+            Arg.Is<ModerationAuditEntry>(e => e.Action == ModerationAction.Redacted && e.Rule == "pii.phone" && e.Reason == BlockReason.Pii),
+            Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task MessageAsync_RedactedThenBlocked_IsBlocked()
+    {
+        var redactor = Substitute.For<IMessageModerator>();
+        redactor.ModerateAsync(Arg.Any<ModerationContext>(), Arg.Any<CancellationToken>())
+            .Returns(ModerationResult.Redact("x [email]", BlockReason.Pii, "pii.email", "Masked."));
+        var blocker = Substitute.For<IMessageModerator>();
+        blocker.ModerateAsync(Arg.Any<ModerationContext>(), Arg.Any<CancellationToken>())
+            .Returns(ModerationResult.Block(BlockReason.Toxicity, "toxicity", "No."));
+        var sut = CreateSut(redactor, blocker);
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"x a@b.co"}""")).DefaultTimeout();
+
+        Assert.Empty(SentToStream());
+        Assert.Equal("message_blocked", Assert.Single(SentToConnection(Alice.ConnectionId)).GetProperty("type").GetString());
+    }
 }

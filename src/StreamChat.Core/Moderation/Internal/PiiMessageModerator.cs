@@ -14,7 +14,10 @@ namespace StreamChat.Core.Moderation.Internal;
 /// </summary>
 internal sealed partial class PiiMessageModerator : IMessageModerator
 {
-    private static readonly string[] NumberContextWords = ["order", "invoice", "ticket", "tracking", "ref", "reference", "case", "id", "score", "version", "build", "patch", "v", "ver", "no", "number", "item", "sku", "serial", "account"];
+    private static readonly string[] NumberContextWords = ["order", "invoice", "ticket", "tracking", "ref", "reference", "case", "id", "score", "version", "build", "patch", "v", "ver", "item", "sku", "serial", "isbn"];
+
+    // Addresses of public services everyone knows (DNS resolvers) say nothing about a person.
+    private static readonly HashSet<string> PublicResolvers = new(StringComparer.Ordinal) { "1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112", "208.67.222.222", "208.67.220.220" };
 
     private readonly PhoneNumberUtil _phoneNumbers = PhoneNumberUtil.GetInstance();
     private readonly PiiOptions _options;
@@ -112,7 +115,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (ActionFor(Kind.Ip) != PiiAction.Allow && text.Contains('.', StringComparison.Ordinal))
         {
-            AddMatches(text, Ipv4Pattern(), Kind.Ip, found, m => !FollowsNumberContext(text, m.Index));
+            AddMatches(text, Ipv4Pattern(), Kind.Ip, found, m => !FollowsNumberContext(text, m.Index) && !PublicResolvers.Contains(m.Value));
         }
 
         if (digits >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
@@ -122,6 +125,19 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
                 if (!Overlaps(found, match.Start, match.Length) && !FollowsNumberContext(text, match.Start))
                 {
                     found.Add((match.Start, match.Length, Kind.Phone));
+                }
+            }
+
+            // Written in international form ("+44 7700 900123") a number is a phone number to any reader,
+            // even in ranges libphonenumber does not call valid (reserved or newly assigned ones).
+            if (text.Contains('+', StringComparison.Ordinal))
+            {
+                foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, PhoneNumberUtil.Leniency.POSSIBLE, long.MaxValue))
+                {
+                    if (match.RawString.StartsWith('+') && !Overlaps(found, match.Start, match.Length))
+                    {
+                        found.Add((match.Start, match.Length, Kind.Phone));
+                    }
                 }
             }
         }

@@ -34,6 +34,9 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
     internal bool ContainsProfanity(string text)
     {
         var folded = TextFolding.Fold(text).AsSpan();
+
+        // For ASCII text the folded characters sit where the originals do, so case can still be read.
+        var original = folded.Length == text.Length && System.Text.Ascii.IsValid(text) ? text.AsSpan() : default;
         Span<char> joined = stackalloc char[WordList.MaxTokenLength];
         var joinedLength = 0;
         var lastSingleEnd = -1;
@@ -53,13 +56,15 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
                 i++;
             }
 
-            var token = Trim(folded[start..i]);
+            var raw = folded[start..i];
+            var token = Trim(raw);
             if (token.IsEmpty)
             {
                 continue;
             }
 
-            if (CheckToken(token))
+            var offset = start + (raw.Length - raw.TrimStart("!|+").Length);
+            if (CheckToken(token, !original.IsEmpty && IsCapitalized(original.Slice(offset, token.Length))))
             {
                 return true;
             }
@@ -70,7 +75,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
                 var gap = start - lastSingleEnd;
                 if (joinedLength > 0 && (gap > 3 || joinedLength == joined.Length))
                 {
-                    if (joinedLength >= 3 && CheckToken(joined[..joinedLength]))
+                    if (CheckJoined(joined[..joinedLength]))
                     {
                         return true;
                     }
@@ -83,7 +88,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             }
             else if (joinedLength > 0)
             {
-                if (joinedLength >= 3 && CheckToken(joined[..joinedLength]))
+                if (CheckJoined(joined[..joinedLength]))
                 {
                     return true;
                 }
@@ -92,10 +97,55 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             }
         }
 
-        return joinedLength >= 3 && CheckToken(joined[..joinedLength]);
+        return CheckJoined(joined[..joinedLength]);
     }
 
-    private bool CheckToken(ReadOnlySpan<char> token)
+    /// <summary>
+    /// Checks letters that were spread out one by one. Every stretch of three or more is tried, because
+    /// single-letter words sit next to them ("such a f u c k move" joins to "afuckmove"... minus "move").
+    /// </summary>
+    private bool CheckJoined(ReadOnlySpan<char> letters)
+    {
+        if (letters.Length < 3)
+        {
+            return false;
+        }
+
+        var limit = Math.Min(letters.Length, 32);
+        for (var start = 0; start + 3 <= limit; start++)
+        {
+            for (var end = start + 3; end <= limit; end++)
+            {
+                if (CheckToken(letters[start..end]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"Dick", not "dick" or "DICK": how a name is written.</summary>
+    private static bool IsCapitalized(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 2 || !char.IsAsciiLetterUpper(word[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in word[1..])
+        {
+            if (!char.IsAsciiLetterLower(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool CheckToken(ReadOnlySpan<char> token, bool capitalized = false)
     {
         if (token.Length > WordList.MaxTokenLength)
         {
@@ -122,7 +172,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             mapped[k] = TextFolding.MapLeet(token[k]);
         }
 
-        if (_words.Matches(mapped))
+        if (_words.Matches(mapped, capitalized))
         {
             return true;
         }

@@ -21,6 +21,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
 #if NET9_0_OR_GREATER
     private readonly SearchValues<string>? _phraseSearch;
 #endif
+    private readonly string[] _compactPhrases;
     private readonly string[] _allowedDomains;
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, RecentMessage> _recent = new(StringComparer.Ordinal);
@@ -37,6 +38,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
             .Where(static p => p.Trim().Length > 0)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
+        _compactPhrases = _phrases.Select(static p => p.Replace(" ", string.Empty, StringComparison.Ordinal)).Where(static p => p.Length >= 6).ToArray();
 #if NET9_0_OR_GREATER
         _phraseSearch = _phrases.Length > 0 ? SearchValues.Create(_phrases, StringComparison.Ordinal) : null;
 #endif
@@ -154,6 +156,53 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
     private bool ContainsPhrase(string text)
     {
         var view = " " + PhraseView(text) + " ";
+        if (!MatchesPhrase(view))
+        {
+            // "f r e e  v b u c k s": compare with every space gone, phrases likewise.
+            if (!HasSpreadLetters(view))
+            {
+                return false;
+            }
+
+            var compact = view.Replace(" ", string.Empty, StringComparison.Ordinal);
+            foreach (var phrase in _compactPhrases)
+            {
+                if (compact.Contains(phrase, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the view has three or more one-letter words in a row.</summary>
+    private static bool HasSpreadLetters(string view)
+    {
+        var run = 0;
+        for (var i = 1; i + 1 < view.Length; i++)
+        {
+            if (view[i] != ' ' && view[i - 1] == ' ' && view[i + 1] == ' ')
+            {
+                if (++run >= 3)
+                {
+                    return true;
+                }
+            }
+            else if (view[i] != ' ')
+            {
+                run = 0;
+            }
+        }
+
+        return false;
+    }
+
+    private bool MatchesPhrase(string view)
+    {
 #if NET9_0_OR_GREATER
         return view.AsSpan().IndexOfAny(_phraseSearch!) >= 0;
 #else

@@ -26,6 +26,8 @@ internal sealed class WordList
         foreach (var raw in words)
         {
             var word = raw.Trim().ToLowerInvariant();
+            var isName = word.EndsWith('^');
+            word = word.TrimEnd('^');
             var isStem = word.EndsWith('*');
             word = word.TrimEnd('*');
             if (word.Length is 0 or > MaxTokenLength)
@@ -34,7 +36,7 @@ internal sealed class WordList
             }
 
             var length = Collapse(word, key, runs);
-            entries.Add(new Entry(word, key[..length].ToString(), runs[..length].ToArray(), isStem));
+            entries.Add(new Entry(word, key[..length].ToString(), runs[..length].ToArray(), isStem, isName));
         }
 
         _all = [.. entries];
@@ -49,8 +51,8 @@ internal sealed class WordList
 
     public static WordList Create(IEnumerable<string> words, IEnumerable<string> allowed)
     {
-        var allowedSet = new HashSet<string>(allowed.Select(static w => w.Trim().ToLowerInvariant().TrimEnd('*')), StringComparer.Ordinal);
-        return new WordList(words.Where(w => !allowedSet.Contains(w.Trim().ToLowerInvariant().TrimEnd('*'))));
+        var allowedSet = new HashSet<string>(allowed.Select(static w => w.Trim().ToLowerInvariant().TrimEnd('^', '*')), StringComparer.Ordinal);
+        return new WordList(words.Where(w => !allowedSet.Contains(w.Trim().ToLowerInvariant().TrimEnd('^', '*'))));
     }
 
     /// <summary>Reads the built-in list embedded in this assembly.</summary>
@@ -73,8 +75,11 @@ internal sealed class WordList
         return words;
     }
 
-    /// <summary>True when <paramref name="token"/> (lower case, leetspeak already mapped, <c>*</c> as a wildcard) is on the list.</summary>
-    public bool Matches(ReadOnlySpan<char> token)
+    /// <summary>
+    /// True when <paramref name="token"/> (lower case, leetspeak already mapped, <c>*</c> as a wildcard) is on the list.
+    /// <paramref name="capitalized"/> says the word was written as a name (first letter alone upper case).
+    /// </summary>
+    public bool Matches(ReadOnlySpan<char> token, bool capitalized = false)
     {
         if (token.IsEmpty || token.Length > MaxTokenLength)
         {
@@ -101,7 +106,7 @@ internal sealed class WordList
         {
             foreach (var entry in entries!)
             {
-                if (RunsCover(runs, entry.Runs))
+                if (!(capitalized && entry.IsName) && RunsCover(runs, entry.Runs))
                 {
                     return true;
                 }
@@ -209,5 +214,5 @@ internal sealed class WordList
         return false;
     }
 
-    private sealed record Entry(string Word, string Key, byte[] Runs, bool IsStem);
+    private sealed record Entry(string Word, string Key, byte[] Runs, bool IsStem, bool IsName);
 }
