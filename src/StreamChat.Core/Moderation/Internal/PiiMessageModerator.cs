@@ -50,7 +50,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         // Full-width digits and @ are folded so they cannot dodge the rules.
         var text = System.Text.Ascii.IsValid(original) ? original : original.Normalize(NormalizationForm.FormKC);
         var found = Find(text);
-        if (found.Count == 0)
+        if (found is null)
         {
             return ModerationResult.Allowed;
         }
@@ -66,15 +66,18 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return ModerationResult.Redact(Redact(text, found), BlockReason.Pii, RuleName(found[0].Kind), ModerationConstants.PiiRedactedExplanation);
     }
 
-    /// <summary>Every piece of personal data in <paramref name="text"/> whose kind is not allowed, in text order, without overlaps.</summary>
-    internal List<(int Start, int Length, Kind Kind)> Find(string text)
+    /// <summary>
+    /// Every piece of personal data in <paramref name="text"/> whose kind is not allowed, in text order,
+    /// without overlaps; <see langword="null"/> when there is none (the common case allocates nothing).
+    /// </summary>
+    internal List<(int Start, int Length, Kind Kind)>? Find(string text)
     {
-        var found = new List<(int Start, int Length, Kind Kind)>();
+        List<(int Start, int Length, Kind Kind)>? found = null;
         if (ActionFor(Kind.Email) != PiiAction.Allow && text.Contains('@', StringComparison.Ordinal))
         {
             foreach (Match match in EmailPattern().Matches(text))
             {
-                found.Add((match.Index, match.Length, Kind.Email));
+                (found ??= []).Add((match.Index, match.Length, Kind.Email));
             }
         }
 
@@ -89,21 +92,28 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (digits >= 4)
         {
-            FindNumbers(text, digits, found);
+            found = FindNumbers(text, digits, found ?? []);
+        }
+
+        if (found is null || found.Count == 0)
+        {
+            return null;
         }
 
         found.Sort(static (a, b) => a.Start.CompareTo(b.Start));
         return found;
     }
 
-    private void FindNumbers(string text, int digits, List<(int Start, int Length, Kind Kind)> found)
+    private List<(int Start, int Length, Kind Kind)> FindNumbers(string text, int digits, List<(int Start, int Length, Kind Kind)> found)
     {
-        if (digits >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
+        // Cards, SSNs and phones are one run of digits, maybe split by spaces, dashes, dots or brackets.
+        var run = LongestDigitRun(text);
+        if (run >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
         {
             AddMatches(text, CardPattern(), Kind.Card, found, static m => PaymentCard.IsPlausible(m.ValueSpan));
         }
 
-        if (digits >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
+        if (run >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
         {
             AddMatches(text, SsnPattern(), Kind.Ssn, found, static m => IsValidSsn(m.Groups["area"].ValueSpan, m.Groups["group"].ValueSpan, m.Groups["serial"].ValueSpan));
         }
@@ -118,7 +128,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             AddMatches(text, Ipv4Pattern(), Kind.Ip, found, m => !FollowsNumberContext(text, m.Index) && !PublicResolvers.Contains(m.Value));
         }
 
-        if (digits >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
+        if (run >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
         {
             foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
             {
@@ -141,6 +151,36 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
                 }
             }
         }
+    
+        return found;
+    }
+
+    /// <summary>The most digits in one stretch where digit groups are split by at most two of <c>space - . ( ) /</c>.</summary>
+    internal static int LongestDigitRun(string text)
+    {
+        var longest = 0;
+        var current = 0;
+        var gap = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                current++;
+                gap = 0;
+                longest = Math.Max(longest, current);
+            }
+            else if (current > 0 && c is ' ' or '-' or '.' or '(' or ')' or '/' && ++gap <= 2)
+            {
+                continue;
+            }
+            else
+            {
+                current = 0;
+                gap = 0;
+            }
+        }
+
+        return longest;
     }
 
     private static void AddMatches(string text, Regex pattern, Kind kind, List<(int Start, int Length, Kind Kind)> found, Func<Match, bool> isReal)

@@ -24,7 +24,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
     private readonly string[] _compactPhrases;
     private readonly string[] _allowedDomains;
     private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<string, RecentMessage> _recent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string StreamId, string UserId), RecentMessage> _recent = new();
     private int _sinceSweep;
 
     public SpamMessageModerator(IOptions<StreamChatOptions> options, TimeProvider timeProvider)
@@ -34,7 +34,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         _timeProvider = timeProvider;
         var phrases = _options.UseDefaultPhrases ? WordList.ReadEmbedded("spam-phrases-en.txt") : [];
         _phrases = phrases.Concat(_options.Phrases)
-            .Select(static p => " " + PhraseView(p) + " ")
+            .Select(static p => PhraseView(p))
             .Where(static p => p.Trim().Length > 0)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
@@ -56,27 +56,37 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
     {
         var text = context.Text;
         var rule = CheckShape(text);
-        if (rule is null && _phrases.Length > 0 && ContainsPhrase(text))
-        {
-            rule = "spam.phrase";
-        }
-
         if (rule is not null)
         {
             return ModerationResult.Block(BlockReason.Spam, rule, ModerationConstants.SpamExplanation);
         }
 
-        if (_options.BlockLinks && HasDisallowedLink(text))
+        // The phrase view is built once, in a pooled buffer, for the phrase and duplicate rules.
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length * 2 + 2);
+        try
         {
-            return ModerationResult.Block(BlockReason.Spam, "spam.link", ModerationConstants.LinkExplanation);
-        }
+            var view = WritePhraseView(text, buffer);
+            if (_phrases.Length > 0 && ContainsPhrase(view))
+            {
+                return ModerationResult.Block(BlockReason.Spam, "spam.phrase", ModerationConstants.SpamExplanation);
+            }
 
-        if (_options.BlockDuplicates && IsDuplicate(context))
+            if (_options.BlockLinks && HasDisallowedLink(text))
+            {
+                return ModerationResult.Block(BlockReason.Spam, "spam.link", ModerationConstants.LinkExplanation);
+            }
+
+            if (_options.BlockDuplicates && IsDuplicate(context, view))
+            {
+                return ModerationResult.Block(BlockReason.Spam, "spam.duplicate", ModerationConstants.DuplicateExplanation);
+            }
+
+            return ModerationResult.Allowed;
+        }
+        finally
         {
-            return ModerationResult.Block(BlockReason.Spam, "spam.duplicate", ModerationConstants.DuplicateExplanation);
+            ArrayPool<char>.Shared.Return(buffer);
         }
-
-        return ModerationResult.Allowed;
     }
 
     /// <summary>One pass over the text for the rules about its shape: floods, zalgo, emoji walls, caps walls.</summary>
@@ -153,34 +163,33 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         value is >= 0x1F000 and <= 0x1FAFF and not (>= 0x1F3FB and <= 0x1F3FF) // pictographs, not skin tones
         || value is >= 0x2600 and <= 0x27BF && category == UnicodeCategory.OtherSymbol;
 
-    private bool ContainsPhrase(string text)
+    private bool ContainsPhrase(ReadOnlySpan<char> view)
     {
-        var view = " " + PhraseView(text) + " ";
-        if (!MatchesPhrase(view))
+        if (MatchesPhrase(view))
         {
-            // "f r e e  v b u c k s": compare with every space gone, phrases likewise.
-            if (!HasSpreadLetters(view))
-            {
-                return false;
-            }
+            return true;
+        }
 
-            var compact = view.Replace(" ", string.Empty, StringComparison.Ordinal);
-            foreach (var phrase in _compactPhrases)
-            {
-                if (compact.Contains(phrase, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
+        // "f r e e  v b u c k s": compare with every space gone, phrases likewise.
+        if (!HasSpreadLetters(view))
+        {
             return false;
         }
 
-        return true;
+        var compact = view.ToString().Replace(" ", string.Empty, StringComparison.Ordinal);
+        foreach (var phrase in _compactPhrases)
+        {
+            if (compact.Contains(phrase, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the view has three or more one-letter words in a row.</summary>
-    private static bool HasSpreadLetters(string view)
+    private static bool HasSpreadLetters(ReadOnlySpan<char> view)
     {
         var run = 0;
         for (var i = 1; i + 1 < view.Length; i++)
@@ -201,14 +210,14 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         return false;
     }
 
-    private bool MatchesPhrase(string view)
+    private bool MatchesPhrase(ReadOnlySpan<char> view)
     {
 #if NET9_0_OR_GREATER
-        return view.AsSpan().IndexOfAny(_phraseSearch!) >= 0;
+        return view.IndexOfAny(_phraseSearch!) >= 0;
 #else
         foreach (var phrase in _phrases)
         {
-            if (view.Contains(phrase, StringComparison.Ordinal))
+            if (view.IndexOf(phrase.AsSpan(), StringComparison.Ordinal) >= 0)
             {
                 return true;
             }
@@ -218,15 +227,29 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
 #endif
     }
 
-    /// <summary>Folded, leetspeak mapped in words that have letters, words separated by single spaces.</summary>
+    /// <summary>Folded, leetspeak mapped in words that have letters, words separated by single spaces, with a space at each end.</summary>
     internal static string PhraseView(string text)
     {
-        var folded = TextFolding.Fold(text);
-        var builder = new StringBuilder(folded.Length);
+        var buffer = new char[text.Length * 2 + 2];
+        return WritePhraseView(text, buffer).ToString();
+    }
+
+    /// <summary>Writes the phrase view of <paramref name="text"/> into <paramref name="buffer"/> (at least twice its length plus two).</summary>
+    private static ReadOnlySpan<char> WritePhraseView(string text, char[] buffer)
+    {
+        // ASCII text (most chat) is lower-cased on the fly; anything else is folded first.
+        var folded = System.Text.Ascii.IsValid(text) ? text : TextFolding.Fold(text);
+        if (folded.Length * 2 + 2 > buffer.Length)
+        {
+            folded = folded[..((buffer.Length - 2) / 2)];
+        }
+
+        var length = 0;
+        buffer[length++] = ' ';
         var i = 0;
         while (i < folded.Length)
         {
-            if (!char.IsLetterOrDigit(folded[i]) && folded[i] is not ('@' or '$' or '€'))
+            if (!IsPhraseChar(folded[i]))
             {
                 i++;
                 continue;
@@ -234,25 +257,29 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
 
             var start = i;
             var hasLetter = false;
-            while (i < folded.Length && (char.IsLetterOrDigit(folded[i]) || folded[i] is '@' or '$' or '€'))
+            while (i < folded.Length && IsPhraseChar(folded[i]))
             {
                 hasLetter |= char.IsLetter(folded[i]);
                 i++;
             }
 
-            if (builder.Length > 0)
+            if (length > 1)
             {
-                builder.Append(' ');
+                buffer[length++] = ' ';
             }
 
             for (var k = start; k < i; k++)
             {
-                builder.Append(hasLetter ? TextFolding.MapLeet(folded[k]) : folded[k]);
+                var c = char.ToLowerInvariant(folded[k]);
+                buffer[length++] = hasLetter ? TextFolding.MapLeet(c) : c;
             }
         }
 
-        return builder.ToString();
+        buffer[length++] = ' ';
+        return buffer.AsSpan(0, length);
     }
+
+    private static bool IsPhraseChar(char c) => char.IsLetterOrDigit(c) || c is '@' or '$' or '€';
 
     private bool HasDisallowedLink(string text)
     {
@@ -291,27 +318,20 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         return false;
     }
 
-    private bool IsDuplicate(ModerationContext context)
+    private bool IsDuplicate(ModerationContext context, ReadOnlySpan<char> view)
     {
-        var text = context.Text;
-        if (text.Length < _options.DuplicateMinLength)
+        if (context.Text.Length < _options.DuplicateMinLength)
         {
             return false;
         }
 
         var now = _timeProvider.GetUtcNow();
-        var hash = string.GetHashCode(PhraseView(text), StringComparison.Ordinal);
-        var key = context.StreamId + "\n" + context.UserId;
-        var duplicate = false;
-        _recent.AddOrUpdate(
-            key,
-            static (_, state) => new RecentMessage(state.hash, state.now),
-            (_, previous, state) =>
-            {
-                duplicate = previous.Hash == state.hash && state.now - previous.At < state.window;
-                return new RecentMessage(state.hash, state.now);
-            },
-            (hash, now, window: _options.DuplicateWindow));
+        var hash = string.GetHashCode(view, StringComparison.Ordinal);
+        var key = (context.StreamId, context.UserId);
+
+        // A race between two messages of one user at the same instant can miss one duplicate; that is acceptable.
+        var duplicate = _recent.TryGetValue(key, out var previous) && previous.Hash == hash && now - previous.At < _options.DuplicateWindow;
+        _recent[key] = new RecentMessage(hash, now);
 
         if (Interlocked.Increment(ref _sinceSweep) % SweepEvery == 0)
         {
@@ -335,7 +355,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
 
     internal int TrackedSenders => _recent.Count;
 
-    private sealed record RecentMessage(int Hash, DateTimeOffset At);
+    private readonly record struct RecentMessage(int Hash, DateTimeOffset At);
 
     [GeneratedRegex(
         @"(?<![\w@.\-])(?:https?://(?<host>[^\s/:?#]+)[^\s]*|(?<host>www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)[^\s]*|(?<host>[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.(?:com|net|org|io|gg|tv|xyz|ru|cn|info|biz|co|me|ly|link|click|top|shop|store|online|site|live|app|dev|us|uk|de|fr|to|cc|ws|tk|ml|ga|cf|gq|pw|vip|win|bet|sbs|buzz|club|fun|icu|cam|porn|sex|xxx))(?![\w\-])(?:/[^\s]*)?)",
