@@ -51,6 +51,7 @@ export STREAMCHAT_PACKAGES="$root/artifacts/packages"
 # --- Test ---------------------------------------------------------------------------------------
 rm -rf "$results"
 mkdir -p "$results"
+export STREAMCHAT_TEST_REPORTS="$results"
 total_passed=0
 total_failed=0
 status=0
@@ -61,18 +62,24 @@ for project in tests/*/*.Tests.csproj; do
   dotnet test "$project" -c "$configuration" --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
-  summary=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$log" | tail -n 1)
-  if [ -z "$summary" ]; then
-    echo "test.sh: $name produced no test summary (exit $code); counting it as one failure." >&2
+  trx="$results/$name.trx"
+  counters=$(grep -o '<Counters [^>]*' "$trx" 2>/dev/null | head -n 1)
+  if [ -z "$counters" ]; then
+    echo "test.sh: $name produced no test results (exit $code); counting it as one failure." >&2
     total_failed=$((total_failed + 1))
     status=1
     continue
   fi
-  passed=$(sed -E 's/.*Passed:\s+([0-9]+).*/\1/' <<<"$summary")
-  failed=$(sed -E 's/.*Failed:\s+([0-9]+),.*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  failed=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  errors=$(sed -E 's/.* error="([0-9]+)".*/\1/' <<<"$counters")
   total_passed=$((total_passed + passed))
-  total_failed=$((total_failed + failed))
+  total_failed=$((total_failed + failed + errors))
   [ "$code" -ne 0 ] && status=1
+  # Reports some tests leave beside their results (the moderation corpus scores).
+  for report in "$results"/*.report.md; do
+    [ -f "$report" ] && { echo; cat "$report"; rm -f "$report"; }
+  done
 done
 
 echo

@@ -78,6 +78,9 @@
       case 'message_blocked':
         add('blocked', { time: f.timestamp, text: `Blocked (${f.reason}): ${f.message}` });
         break;
+      case 'message_redacted':
+        add('redacted', { time: f.timestamp, text: `Redacted (${f.reason}): ${f.message}` });
+        break;
       case 'error':
         add('error', { time: f.timestamp, text: `Error (${f.code}): ${f.message}` });
         break;
