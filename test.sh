@@ -37,6 +37,40 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium || { echo "test.sh: could not install chromium (apt-get install chromium)." >&2; exit 1; }
 fi
 
+# dynalite: a DynamoDB-compatible server (npm), for the DynamoDB store tests.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  say "Installing Node.js and npm for dynalite"
+  apt_install nodejs npm || { echo "test.sh: could not install nodejs and npm (apt-get install nodejs npm)." >&2; exit 1; }
+fi
+tools="$root/artifacts/tools"
+dynalite_js="$tools/node_modules/dynalite/cli.js"
+if [ ! -f "$dynalite_js" ]; then
+  say "Installing dynalite 4.0.0 into artifacts/tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error dynalite@4.0.0 || { echo "test.sh: npm install dynalite@4.0.0 failed." >&2; exit 1; }
+fi
+# dynalite keys index entries by a 6-hex-digit hash of the table key, so in a stream of thousands of
+# connections two ids can collide and one silently drops out of the stream index (DynamoDB has no such
+# limit). Make the index key carry the whole table key. Idempotent; fails loudly if the code moved.
+index_js="$tools/node_modules/dynalite/db/index.js"
+if ! grep -q "hashPrefix.apply(this, tableKeyPieces) + '/' + createKey(item, table)" "$index_js"; then
+  sed -i "s|  return createKey(item, table, keySchema) + hashPrefix.apply(this, tableKeyPieces)$|  return createKey(item, table, keySchema) + hashPrefix.apply(this, tableKeyPieces) + '/' + createKey(item, table)|" "$index_js"
+  grep -q "hashPrefix.apply(this, tableKeyPieces) + '/' + createKey(item, table)" "$index_js" \
+    || { echo "test.sh: could not patch dynalite's index keys ($index_js)." >&2; exit 1; }
+fi
+mkdir -p "$root/artifacts"
+dynalite_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+say "Starting dynalite on 127.0.0.1:$dynalite_port"
+node "$dynalite_js" --host 127.0.0.1 --port "$dynalite_port" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 \
+  > "$root/artifacts/dynalite.log" 2>&1 &
+started_pids+=("$!")
+for _ in $(seq 1 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$dynalite_port") 2>/dev/null && break
+  sleep 0.2
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$dynalite_port") 2>/dev/null || { echo "test.sh: dynalite did not start; see artifacts/dynalite.log." >&2; exit 1; }
+export STREAMCHAT_DYNAMODB_URL="http://127.0.0.1:$dynalite_port"
+
 # --- Build, pack --------------------------------------------------------------------------------
 say "Building ($configuration)"
 dotnet build StreamChat.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

@@ -39,4 +39,23 @@ public interface IConnectionStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The number of connections.</returns>
     Task<int> CountAsync(string streamId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the ids of a stream's connections: all a broadcast needs. Stores that can read ids more
+    /// cheaply than whole connections (a DynamoDB index projecting only keys) override this.
+    /// </summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A snapshot of the stream's connection ids.</returns>
+    async Task<IReadOnlyList<string>> GetConnectionIdsAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        var connections = await GetByStreamAsync(streamId, cancellationToken).ConfigureAwait(false);
+        var ids = new string[connections.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = connections[i].ConnectionId;
+        }
+
+        return ids;
+    }
 }

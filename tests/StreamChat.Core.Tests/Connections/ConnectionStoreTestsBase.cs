@@ -6,7 +6,7 @@ namespace StreamChat.Core.Tests.Connections;
 /// <summary>The conformance suite every <see cref="IConnectionStore"/> passes.</summary>
 public abstract class ConnectionStoreTestsBase
 {
-    protected abstract IConnectionStore CreateStore();
+    protected abstract Task<IConnectionStore> CreateStoreAsync();
 
     protected static ChatConnection Connection(string id, string stream = "stream-1", string user = "user") =>
         new(id, stream, user + "-" + id, "User " + id, DateTimeOffset.UnixEpoch);
@@ -14,7 +14,7 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task AddAsync_NewConnection_CanBeReadBack()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         var connection = Connection("c1");
 
         Assert.True(await store.AddAsync(connection).DefaultTimeout());
@@ -26,7 +26,7 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task AddAsync_SameIdTwice_SecondReturnsFalseAndKeepsTheFirst()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         await store.AddAsync(Connection("c1")).DefaultTimeout();
 
         Assert.False(await store.AddAsync(Connection("c1", user: "other")).DefaultTimeout());
@@ -36,7 +36,7 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task RemoveAsync_KnownConnection_ReturnsItOnce()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         await store.AddAsync(Connection("c1")).DefaultTimeout();
 
         Assert.Equal("c1", (await store.RemoveAsync("c1").DefaultTimeout())!.ConnectionId);
@@ -48,13 +48,13 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task RemoveAsync_UnknownConnection_ReturnsNull()
     {
-        Assert.Null(await CreateStore().RemoveAsync("nope").DefaultTimeout());
+        Assert.Null(await (await CreateStoreAsync()).RemoveAsync("nope").DefaultTimeout());
     }
 
     [Fact]
     public async Task GetByStreamAsync_TwoStreams_AreKeptApart()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         await store.AddAsync(Connection("a1", "stream-a")).DefaultTimeout();
         await store.AddAsync(Connection("a2", "stream-a")).DefaultTimeout();
         await store.AddAsync(Connection("b1", "stream-b")).DefaultTimeout();
@@ -71,7 +71,7 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task AddAndRemove_ThousandsConcurrently_CountsStayExact()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         var ids = Enumerable.Range(0, 3000).Select(i => "c" + i).ToArray();
 
         await Task.WhenAll(ids.Select(id => Task.Run(() => store.AddAsync(Connection(id))))).DefaultTimeout();
@@ -85,7 +85,7 @@ public abstract class ConnectionStoreTestsBase
     [Fact]
     public async Task AddAsync_AfterStreamEmptied_StreamWorksAgain()
     {
-        var store = CreateStore();
+        var store = await CreateStoreAsync();
         await store.AddAsync(Connection("c1")).DefaultTimeout();
         await store.RemoveAsync("c1").DefaultTimeout();
 
@@ -93,9 +93,16 @@ public abstract class ConnectionStoreTestsBase
 
         Assert.Equal(["c2"], (await store.GetByStreamAsync("stream-1").DefaultTimeout()).Select(c => c.ConnectionId));
     }
-}
 
-public sealed class InMemoryConnectionStoreTests : ConnectionStoreTestsBase
-{
-    protected override IConnectionStore CreateStore() => new InMemoryConnectionStore();
+    [Fact]
+    public async Task GetConnectionIdsAsync_ReturnsTheStreamsIdsOnly()
+    {
+        var store = await CreateStoreAsync();
+        await store.AddAsync(Connection("a1", "stream-a")).DefaultTimeout();
+        await store.AddAsync(Connection("a2", "stream-a")).DefaultTimeout();
+        await store.AddAsync(Connection("b1", "stream-b")).DefaultTimeout();
+
+        Assert.Equal(["a1", "a2"], (await store.GetConnectionIdsAsync("stream-a").DefaultTimeout()).Order());
+        Assert.Empty(await store.GetConnectionIdsAsync("stream-z").DefaultTimeout());
+    }
 }

@@ -10,7 +10,7 @@ public abstract class MessageStoreTestsBase
 {
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
-    protected abstract IMessageStore CreateStore(TimeSpan timeToLive, int maxPerStream = 1000);
+    protected abstract Task<IMessageStore> CreateStoreAsync(TimeSpan timeToLive, int maxPerStream = 1000);
 
     private int _sequence;
 
@@ -20,7 +20,7 @@ public abstract class MessageStoreTestsBase
     [Fact]
     public async Task GetRecentAsync_ReturnsNewestNOldestFirst()
     {
-        var store = CreateStore(TimeSpan.FromHours(24));
+        var store = await CreateStoreAsync(TimeSpan.FromHours(24));
         foreach (var text in new[] { "a", "b", "c", "d", "e" })
         {
             await store.AddAsync(Message(text)).DefaultTimeout();
@@ -35,7 +35,7 @@ public abstract class MessageStoreTestsBase
     [Fact]
     public async Task GetRecentAsync_ExpiredMessages_AreNeverReturned()
     {
-        var store = CreateStore(TimeSpan.FromMinutes(10));
+        var store = await CreateStoreAsync(TimeSpan.FromMinutes(10));
         await store.AddAsync(Message("old")).DefaultTimeout();
         Time.Advance(TimeSpan.FromMinutes(6));
         await store.AddAsync(Message("new")).DefaultTimeout();
@@ -50,7 +50,7 @@ public abstract class MessageStoreTestsBase
     [Fact]
     public async Task GetRecentAsync_TwoStreams_AreKeptApart()
     {
-        var store = CreateStore(TimeSpan.FromHours(1));
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
         await store.AddAsync(Message("in a", "stream-a")).DefaultTimeout();
         await store.AddAsync(Message("in b", "stream-b")).DefaultTimeout();
 
@@ -59,9 +59,26 @@ public abstract class MessageStoreTestsBase
     }
 
     [Fact]
+    public async Task GetRecentAsync_ExactlyTheLimit_ReturnsAllOldestFirst()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        for (var i = 0; i < 30; i++)
+        {
+            await store.AddAsync(Message("m" + i)).DefaultTimeout();
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var recent = await store.GetRecentAsync("stream-1", 30).DefaultTimeout();
+
+        Assert.Equal(30, recent.Count);
+        Assert.Equal("m0", recent[0].Text);
+        Assert.Equal("m29", recent[^1].Text);
+    }
+
+    [Fact]
     public async Task AddAsync_AfterStreamExpired_StreamWorksAgain()
     {
-        var store = CreateStore(TimeSpan.FromMinutes(1));
+        var store = await CreateStoreAsync(TimeSpan.FromMinutes(1));
         await store.AddAsync(Message("gone")).DefaultTimeout();
         Time.Advance(TimeSpan.FromMinutes(2));
         Assert.Empty(await store.GetRecentAsync("stream-1", 10).DefaultTimeout());
@@ -69,26 +86,5 @@ public abstract class MessageStoreTestsBase
         await store.AddAsync(Message("back")).DefaultTimeout();
 
         Assert.Equal(["back"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
-    }
-}
-
-public sealed class InMemoryMessageStoreTests : MessageStoreTestsBase
-{
-    protected override IMessageStore CreateStore(TimeSpan timeToLive, int maxPerStream = 1000)
-    {
-        var options = new StreamChatOptions { MessageTimeToLive = timeToLive, MaxMessagesPerStream = maxPerStream };
-        return new InMemoryMessageStore(Options.Create(options), Time);
-    }
-
-    [Fact]
-    public async Task AddAsync_OverThePerStreamCap_DropsTheOldest()
-    {
-        var store = CreateStore(TimeSpan.FromHours(1), maxPerStream: 3);
-        foreach (var text in new[] { "1", "2", "3", "4", "5" })
-        {
-            await store.AddAsync(Message(text)).DefaultTimeout();
-        }
-
-        Assert.Equal(["3", "4", "5"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
     }
 }

@@ -38,5 +38,8 @@ internal sealed partial class ChatPipeline
 
         [LoggerMessage(11, LogLevel.Warning, "Broadcasting to stream {StreamId} failed.", EventName = "BroadcastFailed")]
         public static partial void BroadcastFailed(ILogger logger, string streamId, Exception exception);
+
+        [LoggerMessage(12, LogLevel.Error, "Storing connection {ConnectionId} failed; the handshake is refused with 503.", EventName = "ConnectionStoreFailed")]
+        public static partial void ConnectionStoreFailed(ILogger logger, string connectionId, Exception exception);
     }
 }

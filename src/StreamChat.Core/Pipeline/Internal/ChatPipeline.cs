@@ -72,7 +72,24 @@ internal sealed partial class ChatPipeline : IChatPipeline
         }
 
         var connection = new ChatConnection(request.ConnectionId, request.StreamId!, request.UserId!, request.Username!, _timeProvider.GetUtcNow());
-        if (!await _connections.AddAsync(connection, cancellationToken).ConfigureAwait(false))
+        bool added;
+        try
+        {
+            added = await _connections.AddAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A store failure refuses the handshake cleanly; nothing was stored.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ConnectionStoreFailed(_logger, request.ConnectionId, ex);
+            return ConnectResult.Refuse(503, "The chat is temporarily unavailable. Try again shortly.");
+        }
+
+        if (!added)
         {
             Log.ConnectionRefused(_logger, request.ConnectionId, 409, "duplicate connection id");
             return ConnectResult.Refuse(409, "A connection with this id is already open.");
