@@ -1,18 +1,44 @@
 // The StreamChat Kestrel sample: the embedded in-memory default plus the browser test page.
 // Settings come from appsettings.json and environment variables (StreamChat__MaxMessageLength=1000, ...).
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using StreamChat.Aws.DynamoDb;
+
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services
+var chat = builder.Services
     .AddStreamChat(builder.Configuration.GetSection("StreamChat"))
     .ConfigureWebSockets(builder.Configuration.GetSection("StreamChatWebSockets"));
 
+// Optional: keep connections, history and the moderation audit trail in DynamoDB instead of memory.
+//   Sample__Storage=DynamoDb                          use DynamoDB (credentials and region from the AWS default chain)
+//   Sample__DynamoDbServiceUrl=http://127.0.0.1:4567  a local DynamoDB-compatible server (DynamoDB Local, dynalite)
+//   Sample__ProvisionTables=true                      create the tables, index and TTL setting at start-up if missing
+var sample = builder.Configuration.GetSection("Sample");
+if (string.Equals(sample["Storage"], "DynamoDb", StringComparison.OrdinalIgnoreCase))
+{
+    if (sample["DynamoDbServiceUrl"] is { Length: > 0 } serviceUrl)
+    {
+        builder.Services.AddSingleton<IAmazonDynamoDB>(new AmazonDynamoDBClient(
+            new BasicAWSCredentials("local", "local"),
+            new AmazonDynamoDBConfig { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" }));
+    }
+
+    chat.AddDynamoDbStores(builder.Configuration.GetSection("StreamChatDynamoDb")).AddDynamoDbAuditTrail();
+}
+
 var app = builder.Build();
+
+if (sample.GetValue<bool>("ProvisionTables"))
+{
+    await app.Services.GetRequiredService<IDynamoDbTableProvisioner>().EnsureTablesAsync();
+}
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapStreamChat("/chat");
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>The sample's entry point; public so tests can host it.</summary>
 public partial class Program;

@@ -42,6 +42,7 @@ public sealed class PackageConsumerTests
     [Theory]
     [InlineData("StreamChat.Core")]
     [InlineData("StreamChat.AspNetCore")]
+    [InlineData("StreamChat.Aws")]
     public void Package_HasFullMetadata_ReadmeDocsAndSymbols(string id)
     {
         var nupkg = PackagePath(id);

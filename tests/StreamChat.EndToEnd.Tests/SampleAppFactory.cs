@@ -11,8 +11,17 @@ namespace StreamChat.EndToEnd.Tests;
 /// <summary>The Kestrel sample itself (its Program, appsettings and wwwroot) on a free loopback port.</summary>
 public sealed class SampleAppFactory : WebApplicationFactory<Program>
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
     public SampleAppFactory()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <summary>Runs the sample with configuration settings of the test's own, as a user would set them.</summary>
+    internal SampleAppFactory(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
@@ -29,5 +38,9 @@ public sealed class SampleAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
