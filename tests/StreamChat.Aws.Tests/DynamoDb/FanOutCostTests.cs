@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamChat.Aws.DynamoDb;
 using StreamChat.Aws.Tests.Infrastructure;
 using StreamChat.Core.Connections;
+using StreamChat.Testing;
 using Xunit.Abstractions;
 
 namespace StreamChat.Aws.Tests.DynamoDb;
@@ -43,11 +44,7 @@ public sealed class FanOutCostTests
         }
 
         _output.WriteLine(report.ToString());
-        var reports = Environment.GetEnvironmentVariable("STREAMCHAT_TEST_REPORTS");
-        if (!string.IsNullOrEmpty(reports))
-        {
-            await File.WriteAllTextAsync(Path.Combine(reports, "dynamodb-fanout.report.md"), report.ToString());
-        }
+        TestReports.Write("dynamodb-fanout", report.ToString());
 
         Assert.Equal(1_000, large.Query.Connections);
         Assert.Equal(1_000, large.Scan.Connections);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Moderation.Internal;
+using StreamChat.Testing;
 using Xunit.Abstractions;
 
 namespace StreamChat.Core.Tests.Moderation;
@@ -70,14 +71,9 @@ public sealed class CorpusScoringTests
         var table = RenderTable(stats);
         _output.WriteLine(table);
 
-        // ./test.sh prints reports left in its results folder after the project's run.
-        var reports = Environment.GetEnvironmentVariable("STREAMCHAT_TEST_REPORTS");
-        if (!string.IsNullOrEmpty(reports))
-        {
-            File.WriteAllText(
-                Path.Combine(reports, "moderation-corpus.report.md"),
-                $"Moderation corpus ({corpus.Count} messages), default local rules:\n{table}" + (mistakes.Count > 0 ? "Misses:\n" + string.Join('\n', mistakes) + "\n" : string.Empty));
-        }
+        TestReports.Write(
+            "moderation-corpus",
+            $"Moderation corpus ({corpus.Count} messages), default local rules:\n{table}" + (mistakes.Count > 0 ? "Misses:\n" + string.Join('\n', mistakes) + "\n" : string.Empty));
         foreach (var mistake in mistakes)
         {
             _output.WriteLine(mistake);
