@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StreamChat.Testing;
+
+namespace StreamChat.Aws.Tests.Infrastructure;
+
+/// <summary>
+/// A local stand-in for the API Gateway Management API that checks each request the way AWS would
+/// (method, path, SigV4 Authorization for execute-api in the right region) and answers with its
+/// documented statuses: 200 for a post, 204 for a delete, 403 for a bad signature, 410 for a gone
+/// connection, 429 when throttling, 500 when broken.
+/// </summary>
+internal sealed partial class ManagementApiStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ManagementApiStandIn(WebApplication app) => _app = app;
+
+    /// <summary>The callback URL to configure: http://127.0.0.1:PORT/prod.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    public string Region { get; private init; } = "eu-west-2";
+
+    /// <summary>Delay before answering a post.</summary>
+    public TimeSpan PostDelay { get; set; }
+
+    /// <summary>Posts per connection id (every attempt, retries included).</summary>
+    public ConcurrentDictionary<string, int> Posts { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, byte[]> Bodies { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentBag<string> Deletes { get; } = [];
+
+    public ConcurrentBag<string> Rejections { get; } = [];
+
+    public int InFlight => _inFlight;
+
+    public int MaxInFlight => _maxInFlight;
+
+    private int _inFlight;
+    private int _maxInFlight;
+
+    public static async Task<ManagementApiStandIn> StartAsync(string region = "eu-west-2")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Limits.MaxConcurrentConnections = null).UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new ManagementApiStandIn(app) { Region = region };
+        // A bare request delegate (no routing): the stand-in shares the machine's two cores with the code under test.
+        app.Run(context =>
+        {
+            const string prefix = "/prod/@connections/";
+            var path = context.Request.Path.Value ?? string.Empty;
+            if (!path.StartsWith(prefix, StringComparison.Ordinal) || context.Request.Method is not ("POST" or "DELETE"))
+            {
+                context.Response.StatusCode = 404;
+                return Task.CompletedTask;
+            }
+
+            return server.HandleAsync(context, Uri.UnescapeDataString(path[prefix.Length..]));
+        });
+        await app.StartAsync().DefaultTimeout();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Endpoint = new Uri(address + "/prod");
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext context, string id)
+    {
+        var problem = CheckSignature(context.Request);
+        if (problem is not null)
+        {
+            Rejections.Add(problem);
+            await ErrorAsync(context, 403, "ForbiddenException", problem);
+            return;
+        }
+
+        if (context.Request.Method == "DELETE")
+        {
+            Deletes.Add(id);
+            context.Response.StatusCode = id.StartsWith("gone-", StringComparison.Ordinal) ? 410 : 204;
+            return;
+        }
+
+        var attempt = Posts.AddOrUpdate(id, 1, static (_, n) => n + 1);
+        var now = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, now);
+        try
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            Bodies[id] = body.ToArray();
+            if (PostDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(PostDelay);
+            }
+
+            if (id.StartsWith("gone-", StringComparison.Ordinal))
+            {
+                await ErrorAsync(context, 410, "GoneException", "The connection is gone.");
+            }
+            else if (id.StartsWith("throttle-", StringComparison.Ordinal) && attempt == 1)
+            {
+                await ErrorAsync(context, 429, "LimitExceededException", "Rate exceeded.");
+            }
+            else if (id.StartsWith("broken-", StringComparison.Ordinal))
+            {
+                await ErrorAsync(context, 500, "InternalServerErrorException", "Internal server error.");
+            }
+            else
+            {
+                context.Response.StatusCode = 200;
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>What AWS checks first: a SigV4 header for execute-api in this region, with its date and signed headers.</summary>
+    private string? CheckSignature(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var match = AuthorizationPattern().Match(authorization);
+        if (!match.Success)
+        {
+            return "Missing or malformed SigV4 Authorization header: " + authorization;
+        }
+
+        if (match.Groups["service"].Value != "execute-api")
+        {
+            return "Signed for service " + match.Groups["service"].Value + ", not execute-api.";
+        }
+
+        if (match.Groups["region"].Value != Region)
+        {
+            return "Signed for region " + match.Groups["region"].Value + ", not " + Region + ".";
+        }
+
+        var date = request.Headers["X-Amz-Date"].ToString();
+        if (!date.StartsWith(match.Groups["date"].Value, StringComparison.Ordinal))
+        {
+            return "X-Amz-Date does not match the credential scope.";
+        }
+
+        var signed = match.Groups["signed"].Value.Split(';');
+        return signed.Contains("host") && signed.Contains("x-amz-date") ? null : "host and x-amz-date must be signed.";
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{\"message\":\"" + message.Replace("\"", "'", StringComparison.Ordinal) + "\"}");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [GeneratedRegex(@"^AWS4-HMAC-SHA256 Credential=(?<key>[A-Z0-9]+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/(?<service>[a-z-]+)/aws4_request, SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=[0-9a-f]{64}$")]
+    private static partial Regex AuthorizationPattern();
+}
