@@ -19,9 +19,9 @@ public sealed class ApiGatewayBroadcasterOptions
     public string? Region { get; set; }
 
     /// <summary>Gets or sets how many posts a broadcast has in flight at once.</summary>
-    /// <value>The default value is 128.</value>
+    /// <value>The default value is 256.</value>
     [Range(1, 4_096)]
-    public int MaxParallelism { get; set; } = 128;
+    public int MaxParallelism { get; set; } = 256;
 
     /// <summary>Gets or sets how often a post answered 429 or 5xx (or not answered) is retried, with exponential backoff and jitter.</summary>
     /// <value>The default value is 3.</value>

@@ -45,17 +45,17 @@ internal sealed class ApiGatewayManagementClient : IDisposable
         _region = region;
 
         // Redirects are never followed: a signed request must go exactly where it was signed for.
+        // HttpClient's own time-out bounds each attempt (a timed-out attempt is retried like a 5xx).
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            Timeout = Timeout.InfiniteTimeSpan,
+            Timeout = value.RequestTimeout,
         };
         _basePath = endpoint.ToString().TrimEnd('/') + "/@connections/";
 
-        var timeout = value.RequestTimeout;
-        _retry = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        _retry = value.MaxRetries == 0 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(1, value.MaxRetries),
+                MaxRetryAttempts = value.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(50),
@@ -74,12 +74,7 @@ internal sealed class ApiGatewayManagementClient : IDisposable
                     return default;
                 },
             })
-            .AddTimeout(timeout)
             .Build();
-        if (value.MaxRetries == 0)
-        {
-            _retry = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(timeout).Build();
-        }
     }
 
     /// <summary>PostToConnection: delivers <paramref name="frame"/>, reports 410 Gone as gone, anything else left after retries as failed.</summary>
@@ -103,7 +98,7 @@ internal sealed class ApiGatewayManagementClient : IDisposable
                 _ => (PostOutcome.Failed, response.StatusCode),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return (PostOutcome.Failed, null);
