@@ -20,8 +20,8 @@ internal enum PostOutcome
 
 /// <summary>
 /// The API Gateway Management API over <see cref="HttpClient"/>: PostToConnection and DeleteConnection,
-/// signed with AWSSDK.Core's SigV4 handler for service <c>execute-api</c>. 429, 5xx and transport errors are
-/// retried with exponential backoff and jitter (Polly); each attempt is a new, freshly signed request.
+/// signed with AWSSDK.Core's SigV4 signer for service <c>execute-api</c>. 429, 5xx, time-outs and transport
+/// errors are retried with exponential backoff and jitter (Polly); each attempt is a new, freshly signed request.
 /// </summary>
 internal sealed class ApiGatewayManagementClient : IDisposable
 {
