@@ -25,7 +25,7 @@ internal enum PostOutcome
 /// </summary>
 internal sealed class ApiGatewayManagementClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private const string JsonType = "application/json";
 
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
@@ -136,7 +136,7 @@ internal sealed class ApiGatewayManagementClient : IDisposable
             signing.Content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
                 ? segment.Array
                 : body.ToArray();
-            signing.Headers["Content-Type"] = JsonType.MediaType!;
+            signing.Headers["Content-Type"] = JsonType;
         }
 
         var result = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters { Credentials = _credentials, Region = _region, Service = "execute-api" });
@@ -144,7 +144,8 @@ internal sealed class ApiGatewayManagementClient : IDisposable
         if (!body.IsEmpty)
         {
             request.Content = new ReadOnlyMemoryContent(body);
-            request.Content.Headers.ContentType = JsonType;
+            // A header value object of its own: they are mutable, so requests never share one.
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonType);
         }
 
         foreach (var header in result.Headers)

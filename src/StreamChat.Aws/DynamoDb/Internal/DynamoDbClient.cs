@@ -35,10 +35,6 @@ internal sealed class DynamoDbClient
         {
             response = await call(Client, cancellationToken).ConfigureAwait(false);
         }
-        catch (ConditionalCheckFailedException)
-        {
-            throw;
-        }
         catch (AmazonServiceException ex) when (ex is not ConditionalCheckFailedException)
         {
             throw new DynamoDbStoreException($"DynamoDB {operation} on table '{table}' failed with {ex.ErrorCode ?? ex.GetType().Name} ({(int)ex.StatusCode}): {ex.Message}", ex);
@@ -99,9 +95,53 @@ internal sealed class DynamoDbClient
                 }
 
                 pending = unprocessed;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(2_000, 25 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble() / 2));
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// Reads many items of one table, 100 keys to a request, re-asking for unprocessed keys with exponential
+    /// backoff and jitter until all are read or the attempts run out.
+    /// </summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(string table, IReadOnlyList<Dictionary<string, AttributeValue>> keys, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>(keys.Count);
+        for (var offset = 0; offset < keys.Count; offset += DynamoDbConstants.BatchGetSize)
+        {
+            var pending = keys.Skip(offset).Take(DynamoDbConstants.BatchGetSize).ToList();
+            for (var attempt = 0; pending.Count > 0; attempt++)
+            {
+                var request = new BatchGetItemRequest
+                {
+                    RequestItems = new Dictionary<string, KeysAndAttributes> { [table] = new KeysAndAttributes { Keys = pending } },
+                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                };
+                var response = await RunAsync("BatchGetItem", table, (client, ct) => client.BatchGetItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                if (response.Responses is not null && response.Responses.TryGetValue(table, out var read))
+                {
+                    items.AddRange(read);
+                }
+
+                pending = response.UnprocessedKeys is not null && response.UnprocessedKeys.TryGetValue(table, out var left) ? left.Keys ?? [] : [];
+                if (pending.Count == 0)
+                {
+                    break;
+                }
+
+                if (attempt >= 8)
+                {
+                    throw new DynamoDbStoreException($"DynamoDB BatchGetItem on table '{table}' left {pending.Count} keys unprocessed after {attempt + 1} attempts.");
+                }
+
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return items;
+    }
+
+    // Waiting on the service is real time, whatever clock the stores use for time-to-live.
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(2_000, 25 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble() / 2));
 }

@@ -132,41 +132,10 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
     {
         // The index holds only ids; whole records come from the table, 100 keys a request.
         var ids = await GetConnectionIdsAsync(streamId, cancellationToken).ConfigureAwait(false);
+        var keys = ids.Select(static id => new Dictionary<string, AttributeValue> { [K.ConnectionId] = S(id) }).ToList();
+        var items = await _db.BatchGetAsync(Table, keys, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        var result = new List<ChatConnection>(ids.Count);
-        for (var offset = 0; offset < ids.Count; offset += K.BatchGetSize)
-        {
-            var keys = ids.Skip(offset).Take(K.BatchGetSize)
-                .Select(static id => new Dictionary<string, AttributeValue> { [K.ConnectionId] = S(id) })
-                .ToList();
-            for (var attempt = 0; keys.Count > 0; attempt++)
-            {
-                var request = new BatchGetItemRequest
-                {
-                    RequestItems = new Dictionary<string, KeysAndAttributes> { [Table] = new KeysAndAttributes { Keys = keys } },
-                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-                };
-                var response = await _db.RunAsync("BatchGetItem", Table, (c, ct) => c.BatchGetItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                if (response.Responses is not null && response.Responses.TryGetValue(Table, out var items))
-                {
-                    result.AddRange(items.Where(i => !i.IsExpired(now)).Select(ToConnection));
-                }
-
-                keys = response.UnprocessedKeys is not null && response.UnprocessedKeys.TryGetValue(Table, out var left) ? left.Keys ?? [] : [];
-                if (keys.Count > 0)
-                {
-                    if (attempt >= 8)
-                    {
-                        throw new DynamoDbStoreException($"DynamoDB BatchGetItem on table '{Table}' left {keys.Count} keys unprocessed.");
-                    }
-
-                    // Backing off from the service is real time, whatever clock is used for time-to-live.
-                    await Task.Delay(TimeSpan.FromMilliseconds(25 << Math.Min(attempt, 6)), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return result;
+        return items.Where(i => !i.IsExpired(now)).Select(ToConnection).ToList();
     }
 
     /// <inheritdoc />

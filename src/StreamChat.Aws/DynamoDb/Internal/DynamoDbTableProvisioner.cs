@@ -167,9 +167,9 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
                 cancellationToken).ConfigureAwait(false);
             Log.TimeToLiveEnabled(_logger, name);
         }
-        catch (AmazonDynamoDBException ex) when (ex.ErrorCode is "UnknownOperationException" or "UnrecognizedClientException" || ex.StatusCode == System.Net.HttpStatusCode.NotImplemented)
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
         {
-            // DynamoDB-compatible servers for development (dynalite) lack the TTL API; readers filter on ttl anyway.
+            // DynamoDB-compatible servers for development (dynalite) lack UpdateTimeToLive; readers filter on ttl anyway.
             Log.TimeToLiveUnsupported(_logger, name, ex.ErrorCode ?? ex.Message);
         }
         catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "ValidationException" && ex.Message.Contains("already enabled", StringComparison.OrdinalIgnoreCase))

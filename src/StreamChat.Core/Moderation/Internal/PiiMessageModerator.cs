@@ -81,18 +81,10 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             }
         }
 
-        var digits = 0;
-        foreach (var c in text)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                digits++;
-            }
-        }
-
+        var (digits, run) = CountDigits(text);
         if (digits >= 4)
         {
-            found = FindNumbers(text, digits, found ?? []);
+            found = FindNumbers(text, digits, run, found ?? []);
         }
 
         if (found is null || found.Count == 0)
@@ -104,10 +96,12 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return found;
     }
 
-    private List<(int Start, int Length, Kind Kind)> FindNumbers(string text, int digits, List<(int Start, int Length, Kind Kind)> found)
+    /// <param name="text">The message.</param>
+    /// <param name="digits">How many digits it holds.</param>
+    /// <param name="run">Its longest run of digits: cards, SSNs and phones are one run, maybe split by spaces, dashes, dots or brackets.</param>
+    /// <param name="found">What was found so far.</param>
+    private List<(int Start, int Length, Kind Kind)> FindNumbers(string text, int digits, int run, List<(int Start, int Length, Kind Kind)> found)
     {
-        // Cards, SSNs and phones are one run of digits, maybe split by spaces, dashes, dots or brackets.
-        var run = LongestDigitRun(text);
         if (run >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
         {
             AddMatches(text, CardPattern(), Kind.Card, found, static m => PaymentCard.IsPlausible(m.ValueSpan));
@@ -130,34 +124,32 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (run >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
         {
-            foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+            // Written in international form ("+44 7700 900123") a number is a phone number to any reader, even
+            // in ranges libphonenumber does not call valid (reserved or newly assigned ones); so with a '+' in
+            // the text one POSSIBLE pass keeps those and, of the rest, what libphonenumber calls valid.
+            var international = text.Contains('+', StringComparison.Ordinal);
+            var leniency = international ? PhoneNumberUtil.Leniency.POSSIBLE : PhoneNumberUtil.Leniency.VALID;
+            foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, leniency, long.MaxValue))
             {
-                if (!Overlaps(found, match.Start, match.Length) && !FollowsNumberContext(text, match.Start))
+                var isPhone = international && match.RawString.StartsWith('+')
+                    || (!FollowsNumberContext(text, match.Start) && (!international || _phoneNumbers.IsValidNumber(match.Number)));
+                if (isPhone && !Overlaps(found, match.Start, match.Length))
                 {
                     found.Add((match.Start, match.Length, Kind.Phone));
                 }
             }
-
-            // Written in international form ("+44 7700 900123") a number is a phone number to any reader,
-            // even in ranges libphonenumber does not call valid (reserved or newly assigned ones).
-            if (text.Contains('+', StringComparison.Ordinal))
-            {
-                foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, PhoneNumberUtil.Leniency.POSSIBLE, long.MaxValue))
-                {
-                    if (match.RawString.StartsWith('+') && !Overlaps(found, match.Start, match.Length))
-                    {
-                        found.Add((match.Start, match.Length, Kind.Phone));
-                    }
-                }
-            }
         }
-    
+
         return found;
     }
 
-    /// <summary>The most digits in one stretch where digit groups are split by at most two of <c>space - . ( ) /</c>.</summary>
-    internal static int LongestDigitRun(string text)
+    /// <summary>
+    /// One pass: how many digits <paramref name="text"/> holds, and the most in one stretch where digit groups
+    /// are split by at most two of <c>space - . ( ) /</c>.
+    /// </summary>
+    internal static (int Digits, int LongestRun) CountDigits(string text)
     {
+        var digits = 0;
         var longest = 0;
         var current = 0;
         var gap = 0;
@@ -165,6 +157,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         {
             if (char.IsAsciiDigit(c))
             {
+                digits++;
                 current++;
                 gap = 0;
                 longest = Math.Max(longest, current);
@@ -180,7 +173,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             }
         }
 
-        return longest;
+        return (digits, longest);
     }
 
     private static void AddMatches(string text, Regex pattern, Kind kind, List<(int Start, int Length, Kind Kind)> found, Func<Match, bool> isReal)
