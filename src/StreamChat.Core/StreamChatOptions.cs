@@ -43,6 +43,16 @@ public sealed class StreamChatOptions
     public string WelcomeMessage { get; set; } = StreamChatConstants.DefaultWelcomeMessage;
 
     /// <summary>
+    /// Gets or sets the most connections one stream may hold; a handshake beyond it is refused with 429.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: no limit. Checking costs one read of the stream's connection ids per
+    /// handshake (one Query on DynamoDB), so set it only when you need it.
+    /// </value>
+    [Range(1, int.MaxValue)]
+    public int? MaxConnectionsPerStream { get; set; }
+
+    /// <summary>
     /// Gets or sets a value indicating whether connections may say who they are in the query string
     /// (<c>userId</c>, <c>username</c>). For local development only: anyone can claim any identity.
     /// </summary>

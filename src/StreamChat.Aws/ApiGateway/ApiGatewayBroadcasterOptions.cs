@@ -10,7 +10,11 @@ public sealed class ApiGatewayBroadcasterOptions
     /// Gets or sets the callback URL of the WebSocket API: <c>https://{api-id}.execute-api.{region}.amazonaws.com/{stage}</c>,
     /// or a custom domain with its base path.
     /// </summary>
-    [Required]
+    /// <value>
+    /// The default is <see langword="null"/>: inside a StreamChat Lambda invocation the endpoint is then taken from the
+    /// event (<c>https://{domainName}/{stage}</c>). Set it when clients connect through a custom domain, or when
+    /// broadcasting from outside a Lambda invocation.
+    /// </value>
     public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets the API's region, used to sign requests; <see langword="null"/> reads <c>AWS_REGION</c>.</summary>

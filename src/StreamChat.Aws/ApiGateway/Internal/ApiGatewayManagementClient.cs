@@ -1,12 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
-using Amazon;
-using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
-using Amazon.Runtime.Signing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using StreamChat.Aws.Internal;
 
 namespace StreamChat.Aws.ApiGateway.Internal;
 
@@ -25,32 +22,31 @@ internal enum PostOutcome
 /// </summary>
 internal sealed class ApiGatewayManagementClient : IDisposable
 {
+    /// <summary>The DI key of an optional <see cref="HttpMessageHandler"/> to send through (tests route to a stand-in).</summary>
+    internal const string HandlerServiceKey = "StreamChat.Aws.ApiGatewayManagement";
+
     private const string JsonType = "application/json";
 
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
-    private readonly string _basePath;
-    private readonly AWSCredentials _credentials;
-    private readonly RegionEndpoint _region;
+    private readonly string? _configuredBasePath;
+    private readonly AwsRequestSigner _signer;
 
     public ApiGatewayManagementClient(IOptions<ApiGatewayBroadcasterOptions> options, IServiceProvider services)
     {
         var value = options.Value;
-        var endpoint = value.Endpoint ?? throw new InvalidOperationException("ApiGatewayBroadcasterOptions.Endpoint is required.");
-        var region = value.Region is { Length: > 0 } name
-            ? RegionEndpoint.GetBySystemName(name)
-            : FallbackRegionFactory.GetRegionEndpoint() ?? throw new InvalidOperationException(
-                "No region for signing API Gateway requests: set ApiGatewayBroadcasterOptions.Region or the AWS_REGION environment variable.");
-        _credentials = value.CredentialsFactory?.Invoke(services) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
-        _region = region;
+        _signer = new AwsRequestSigner("execute-api", value.Region, value.CredentialsFactory?.Invoke(services), "ApiGatewayBroadcasterOptions.Region");
 
         // Redirects are never followed: a signed request must go exactly where it was signed for.
         // HttpClient's own time-out bounds each attempt (a timed-out attempt is retried like a 5xx).
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        var shared = services.GetKeyedService<HttpMessageHandler>(HandlerServiceKey);
+        _http = new HttpClient(
+            shared ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            disposeHandler: shared is null)
         {
             Timeout = value.RequestTimeout,
         };
-        _basePath = endpoint.ToString().TrimEnd('/') + "/@connections/";
+        _configuredBasePath = value.Endpoint is { } endpoint ? BasePath(endpoint) : null;
 
         _retry = value.MaxRetries == 0 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -77,16 +73,27 @@ internal sealed class ApiGatewayManagementClient : IDisposable
             .Build();
     }
 
-    /// <summary>PostToConnection: delivers <paramref name="frame"/>, reports 410 Gone as gone, anything else left after retries as failed.</summary>
+    /// <summary>
+    /// The @connections base path in use: the configured endpoint (custom domains), otherwise the one the
+    /// current Lambda invocation came through (its domain name and stage).
+    /// </summary>
+    private string CurrentBasePath => _configuredBasePath
+        ?? ApiGatewayEndpointScope.Current
+        ?? throw new InvalidOperationException(
+            "No API Gateway Management API endpoint: set ApiGatewayBroadcasterOptions.Endpoint (StreamChatApiGateway:Endpoint), " +
+            "or broadcast from inside a StreamChat Lambda invocation, which takes it from the event's domain name and stage.");
+
+    internal static string BasePath(Uri endpoint) => endpoint.ToString().TrimEnd('/') + "/@connections/";
+
     public async Task<(PostOutcome Outcome, HttpStatusCode? Status)> PostAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        var uri = new Uri(_basePath + Uri.EscapeDataString(connectionId));
+        var uri = new Uri(CurrentBasePath + Uri.EscapeDataString(connectionId));
         try
         {
             using var response = await _retry.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    using var request = state.client.Sign(HttpMethod.Post, state.uri, state.frame);
+                    using var request = state.client._signer.Create(HttpMethod.Post, state.uri, state.frame, JsonType);
                     return await state.client._http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 },
                 (client: this, uri, frame),
@@ -105,14 +112,13 @@ internal sealed class ApiGatewayManagementClient : IDisposable
         }
     }
 
-    /// <summary>DeleteConnection: closes the client's socket from the server side. An unknown connection (410) counts as done.</summary>
     public async Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken)
     {
-        var uri = new Uri(_basePath + Uri.EscapeDataString(connectionId));
+        var uri = new Uri(CurrentBasePath + Uri.EscapeDataString(connectionId));
         using var response = await _retry.ExecuteAsync(
             static async (state, ct) =>
             {
-                using var request = state.client.Sign(HttpMethod.Delete, state.uri, ReadOnlyMemory<byte>.Empty);
+                using var request = state.client._signer.Create(HttpMethod.Delete, state.uri, ReadOnlyMemory<byte>.Empty, null);
                 return await state.client._http.SendAsync(request, ct).ConfigureAwait(false);
             },
             (client: this, uri),
@@ -121,38 +127,4 @@ internal sealed class ApiGatewayManagementClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>
-    /// A new request signed for <c>execute-api</c> with AWSSDK.Core's SigV4 signer (the facade: a fraction of the
-    /// cost of its signing handler), so every attempt carries a fresh date and signature. The headers signed are
-    /// exactly the headers sent: host, content-type (no charset), x-amz-date, x-amz-content-sha256 and, with
-    /// session credentials, x-amz-security-token.
-    /// </summary>
-    private HttpRequestMessage Sign(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body)
-    {
-        var signing = new AWSSigningRequest { HttpMethod = method, RequestUri = uri };
-        if (!body.IsEmpty)
-        {
-            signing.Content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : body.ToArray();
-            signing.Headers["Content-Type"] = JsonType;
-        }
-
-        var result = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters { Credentials = _credentials, Region = _region, Service = "execute-api" });
-        var request = new HttpRequestMessage(method, uri);
-        if (!body.IsEmpty)
-        {
-            request.Content = new ReadOnlyMemoryContent(body);
-            // A header value object of its own: they are mutable, so requests never share one.
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonType);
-        }
-
-        foreach (var header in result.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        return request;
-    }
 }

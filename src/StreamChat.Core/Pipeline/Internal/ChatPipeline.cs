@@ -75,6 +75,13 @@ internal sealed partial class ChatPipeline : IChatPipeline
         bool added;
         try
         {
+            if (_options.MaxConnectionsPerStream is { } limit
+                && (await _connections.GetConnectionIdsAsync(connection.StreamId, cancellationToken).ConfigureAwait(false)).Count >= limit)
+            {
+                Log.ConnectionRefused(_logger, request.ConnectionId, 429, "stream connection limit reached");
+                return ConnectResult.Refuse(429, "This stream's chat is full. Try again later.");
+            }
+
             added = await _connections.AddAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
