@@ -6,7 +6,7 @@ using System.Threading.Channels;
 namespace StreamChat.Testing;
 
 /// <summary>A real WebSocket client speaking the StreamChat protocol, with bounded waits for every frame.</summary>
-internal sealed class ChatTestClient : IAsyncDisposable
+internal sealed class ChatTestClient : IChatTestConnection
 {
     private readonly ClientWebSocket _socket;
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();

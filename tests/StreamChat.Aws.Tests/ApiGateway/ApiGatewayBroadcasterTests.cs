@@ -28,7 +28,7 @@ public sealed class ApiGatewayBroadcasterTests
         {
             o.Endpoint = api.Endpoint;
             o.Region = region;
-            o.CredentialsFactory = static _ => new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+            o.CredentialsFactory = static _ => SigV4Verifier.Credentials;
             configure?.Invoke(o);
         });
         return services.BuildServiceProvider();
@@ -93,6 +93,7 @@ public sealed class ApiGatewayBroadcasterTests
     {
         await using var api = await ManagementApiStandIn.StartAsync();
         api.PostDelay = TimeSpan.FromMilliseconds(20);
+        api.RecomputeSignatures = false; // the stand-in shares the two cores; its HMACs are not the code under test
         var ids = Enumerable.Range(0, 10_000).Select(static i => "conn-" + i).ToArray();
         var store = StoreWith(ids);
         store.GetConnectionIdsAsync("warm", Arg.Any<CancellationToken>()).Returns(Enumerable.Range(0, 512).Select(static i => "warm-" + i).ToArray());
@@ -131,11 +132,15 @@ public sealed class ApiGatewayBroadcasterTests
     }
 
     [Fact]
-    public void Options_WithoutEndpoint_FailValidation_AndTheBroadcasterReplacesTheDefault()
+    public void Options_Invalid_FailValidation_AndTheBroadcasterReplacesTheDefault()
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddStreamChatCore().AddApiGatewayBroadcaster(o => o.MaxParallelism = 0);
+        services.AddStreamChatCore().AddApiGatewayBroadcaster(o =>
+        {
+            o.MaxParallelism = 0;
+            o.Endpoint = new Uri("http://abc123.execute-api.eu-west-2.amazonaws.com/prod");
+        });
         services.AddStreamChatCore().AddApiGatewayBroadcaster();
         using var provider = services.BuildServiceProvider();
 
@@ -143,5 +148,17 @@ public sealed class ApiGatewayBroadcasterTests
         Assert.Contains("Endpoint", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MaxParallelism", ex.Message, StringComparison.Ordinal);
         Assert.Single(services, static d => d.ServiceType == typeof(IChatBroadcaster));
+    }
+
+    [Fact]
+    public async Task NoEndpoint_OutsideALambdaInvocation_SaysWhatToConfigure()
+    {
+        await using var api = await ManagementApiStandIn.StartAsync();
+        await using var provider = Build(api, configure: o => o.Endpoint = null);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<IChatBroadcaster>().SendToConnectionAsync("alice-1", new byte[] { 123, 125 }));
+
+        Assert.Contains("StreamChatApiGateway:Endpoint", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(api.Posts);
     }
 }

@@ -1,0 +1,13 @@
+namespace StreamChat.Testing;
+
+/// <summary>A running chat host (Kestrel, or the Lambda handler behind an API Gateway stand-in) for the protocol tests.</summary>
+internal interface IChatTestHost : IAsyncDisposable
+{
+    IServiceProvider Services { get; }
+
+    /// <summary>Opens a connection; a welcome the host sends at open is consumed, so nothing is pending.</summary>
+    Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null);
+
+    /// <summary>Tries a handshake that must be refused and returns its HTTP status.</summary>
+    Task<int> ConnectExpectingRefusalAsync(string? streamId, string? userId, string? username);
+}

@@ -1,0 +1,373 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StreamChat.Core;
+using StreamChat.Core.Connections;
+using StreamChat.Core.Moderation;
+
+namespace StreamChat.Testing;
+
+/// <summary>
+/// The PROTOCOL.md rules that every host keeps, written once and run against each host: the ASP.NET Core host
+/// (real Kestrel, real WebSockets) and the AWS host (the Lambda handler fed API Gateway events, its posts caught by a
+/// Management API stand-in, the stores on dynalite). Host-specific behaviour (welcome at open, WebSocket fragments,
+/// 1001 at shutdown) is tested beside each host.
+/// </summary>
+public abstract class ProtocolConformanceTests : IAsyncLifetime
+{
+    private IChatTestHost? _host;
+
+    private IChatTestHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
+
+    private protected abstract Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null);
+
+    public async Task InitializeAsync() => _host = await StartHostAsync(o => o.WelcomeMessage = "Hello from the test host");
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    private static string Type(JsonElement frame) => frame.GetProperty("type").GetString()!;
+
+    private static void AssertTimestamp(JsonElement frame)
+    {
+        var text = frame.GetProperty("timestamp").GetString()!;
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", text);
+        Assert.InRange(DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    private Task<int> CountAsync(string streamId) => Host.Services.GetRequiredService<IConnectionStore>().CountAsync(streamId);
+
+    [Fact]
+    public async Task Hello_IsAnsweredWithWelcome()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+
+        await alice.SendAsync("""{"action":"hello"}""");
+
+        var welcome = await alice.ReceiveAsync();
+        Assert.Equal("welcome", Type(welcome));
+        Assert.Equal("s1", welcome.GetProperty("streamId").GetString());
+        Assert.Equal("alice", welcome.GetProperty("userId").GetString());
+        Assert.Equal("Alice", welcome.GetProperty("username").GetString());
+        Assert.Equal("Hello from the test host", welcome.GetProperty("message").GetString());
+        Assert.Equal(1, welcome.GetProperty("viewerCount").GetInt32());
+        AssertTimestamp(welcome);
+    }
+
+    [Fact]
+    public async Task Join_OthersInTheStreamSeeUserJoined_OtherStreamsDoNot()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var outsider = await Host.ConnectAsync("s2", "carol");
+
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+
+        var joined = await alice.ReceiveAsync();
+        Assert.Equal("user_joined", Type(joined));
+        Assert.Equal("s1", joined.GetProperty("streamId").GetString());
+        Assert.Equal("bob", joined.GetProperty("userId").GetString());
+        Assert.Equal("Bob", joined.GetProperty("username").GetString());
+        AssertTimestamp(joined);
+        Assert.Empty(await bob.DrainAsync());
+        Assert.Empty(await outsider.DrainAsync());
+
+        await bob.SendAsync("""{"action":"hello"}""");
+        Assert.Equal(2, (await bob.ReceiveAsync("welcome")).GetProperty("viewerCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Message_GoesToEveryoneInTheStreamIncludingSender_AndNowhereElse()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await using var outsider = await Host.ConnectAsync("s2", "carol");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync("""{"action":"message","message":"Hello everyone!"}""");
+
+        var toAlice = await alice.ReceiveAsync("message");
+        var toBob = await bob.ReceiveAsync("message");
+        Assert.Equal(toAlice.GetRawText(), toBob.GetRawText());
+        Assert.Equal("Hello everyone!", toBob.GetProperty("message").GetString());
+        Assert.Equal("alice", toBob.GetProperty("userId").GetString());
+        Assert.Equal("Alice", toBob.GetProperty("username").GetString());
+        Assert.Equal("s1", toBob.GetProperty("streamId").GetString());
+        Assert.Equal(26, toBob.GetProperty("messageId").GetString()!.Length);
+        AssertTimestamp(toBob);
+        Assert.Empty(await outsider.DrainAsync());
+    }
+
+    [Fact]
+    public async Task Message_BodyClaimsAnotherIdentityOrStream_ConnectionIdentityWins()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await using var other = await Host.ConnectAsync("s2", "carol");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync("""{"action":"message","message":"I am the admin","userId":"admin","username":"Admin","streamId":"s2"}""");
+
+        var seen = await bob.ReceiveAsync("message");
+        Assert.Equal("alice", seen.GetProperty("userId").GetString());
+        Assert.Equal("Alice", seen.GetProperty("username").GetString());
+        Assert.Equal("s1", seen.GetProperty("streamId").GetString());
+        Assert.Empty(await other.DrainAsync());
+    }
+
+    [Theory]
+    [InlineData("this is not json", "invalid_json")]
+    [InlineData("""{"action":"dance"}""", "unknown_action")]
+    [InlineData("""{"message":"no action"}""", "missing_field")]
+    [InlineData("""{"action":"message"}""", "missing_field")]
+    [InlineData("""{"action":"message","message":"   "}""", "empty_message")]
+    public async Task BadFrame_GetsErrorOnly_ConnectionStaysUsable_StreamSeesNothing(string frame, string code)
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync(frame);
+
+        var error = await alice.ReceiveAsync();
+        Assert.Equal("error", Type(error));
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        AssertTimestamp(error);
+        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+    }
+
+    [Fact]
+    public async Task MessageTooLong_GetsError_AndTheLimitItselfIsAccepted()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendMessageAsync(string.Concat(Enumerable.Repeat("abcdefghij", 50)) + "k");
+        Assert.Equal("message_too_long", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
+        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+
+        await alice.SendMessageAsync("  " + string.Concat(Enumerable.Repeat("abcdefghij", 50)) + "  ");
+        Assert.Equal(500, (await bob.ReceiveAsync("message")).GetProperty("message").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task FrameTooLarge_GetsError_AndConnectionStaysUsable()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync(JsonSerializer.Serialize(new { action = "message", message = new string('z', 40_000) }));
+
+        Assert.Equal("frame_too_large", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
+        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+    }
+
+    [Fact]
+    public async Task FrameAtTheLimit_IsHandled()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        var frame = "{\"action\":\"ping\"" + new string(' ', (32 * 1024) - 17) + "}";
+        Assert.Equal(32 * 1024, Encoding.UTF8.GetByteCount(frame));
+
+        await alice.SendAsync(frame);
+
+        Assert.Equal("pong", Type(await alice.ReceiveAsync()));
+    }
+
+    [Theory]
+    [InlineData("Buy followers now at cheap prices", "spam")]
+    [InlineData("email me: someone@example.com", "pii")]
+    [InlineData("card 4111 1111 1111 1111", "pii")]
+    [InlineData("you are a bastard", "profanity")]
+    public async Task Blocked_SenderAloneIsTold_NobodyElseSeesIt_AndItIsNotInHistory(string text, string reason)
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendMessageAsync(text);
+
+        var blocked = await alice.ReceiveAsync();
+        Assert.Equal("message_blocked", Type(blocked));
+        Assert.Equal(reason, blocked.GetProperty("reason").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(blocked.GetProperty("message").GetString()));
+        AssertTimestamp(blocked);
+        Assert.Empty(await bob.DrainAsync());
+
+        await bob.SendAsync("""{"action":"history"}""");
+        Assert.Empty((await bob.ReceiveAsync("history")).GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Redaction_Configured_StreamGetsMaskedText_SenderIsTold_HistoryHasMaskedText()
+    {
+        await using var host = await StartHostAsync(o => o.Moderation.Pii.Emails = PiiAction.Redact);
+        await using var alice = await host.ConnectAsync("s1", "alice");
+        await using var bob = await host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendMessageAsync("write me at jane.doe@example.com");
+
+        var seen = await bob.ReceiveAsync("message");
+        Assert.Equal("write me at [email]", seen.GetProperty("message").GetString());
+        Assert.Equal("write me at [email]", (await alice.ReceiveAsync("message")).GetProperty("message").GetString());
+        var notice = await alice.ReceiveAsync("message_redacted");
+        Assert.Equal("pii", notice.GetProperty("reason").GetString());
+        Assert.Equal(seen.GetProperty("messageId").GetString(), notice.GetProperty("messageId").GetString());
+        AssertTimestamp(notice);
+        Assert.Empty(await bob.DrainAsync());
+
+        await bob.SendAsync("""{"action":"history"}""");
+        var history = (await bob.ReceiveAsync("history")).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal("write me at [email]", Assert.Single(history).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task History_ReturnsDeliveredMessagesOldestFirst_LimitedToTheNewest()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        for (var i = 1; i <= 5; i++)
+        {
+            await alice.SendMessageAsync("message " + i);
+            await alice.ReceiveAsync("message");
+        }
+
+        await using var late = await Host.ConnectAsync("s1", "late");
+        await late.SendAsync("""{"action":"history","limit":3}""");
+
+        var history = await late.ReceiveAsync("history");
+        Assert.Equal("s1", history.GetProperty("streamId").GetString());
+        AssertTimestamp(history);
+        var messages = history.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["message 3", "message 4", "message 5"], messages.Select(m => m.GetProperty("message").GetString()));
+        Assert.All(messages, m =>
+        {
+            Assert.Equal("message", Type(m));
+            Assert.Equal("alice", m.GetProperty("userId").GetString());
+            Assert.Equal("Alice", m.GetProperty("username").GetString());
+        });
+        var ids = messages.Select(m => m.GetProperty("messageId").GetString()!).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+    }
+
+    [Fact]
+    public async Task Ping_GetsPong()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+
+        await alice.SendAsync("""{"action":"ping"}""");
+
+        var pong = await alice.ReceiveAsync();
+        Assert.Equal("pong", Type(pong));
+        AssertTimestamp(pong);
+    }
+
+    [Fact]
+    public async Task Close_OthersSeeUserLeft_AndTheConnectionIsRemoved()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await bob.CloseAsync();
+
+        var left = await alice.ReceiveAsync("user_left");
+        Assert.Equal("bob", left.GetProperty("userId").GetString());
+        Assert.Equal("Bob", left.GetProperty("username").GetString());
+        Assert.Equal("s1", left.GetProperty("streamId").GetString());
+        AssertTimestamp(left);
+        Assert.Equal(1, await CountAsync("s1"));
+        await bob.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(null, "alice", "Alice")]
+    [InlineData("", "alice", "Alice")]
+    [InlineData("bad stream", "alice", "Alice")]
+    [InlineData("s1", null, "Alice")]
+    [InlineData("s1", "al/ice", "Alice")]
+    [InlineData("s1", "alice", null)]
+    [InlineData("s1", "alice", "\u0007bell")]
+    public async Task Handshake_InvalidIdentity_IsRefusedWith400_AndNothingIsStored(string? streamId, string? userId, string? username)
+    {
+        await using var watcher = await Host.ConnectAsync("s1", "watcher");
+
+        var status = await Host.ConnectExpectingRefusalAsync(streamId, userId, username);
+
+        Assert.Equal(400, status);
+        Assert.Empty(await watcher.DrainAsync());
+        Assert.Equal(1, await CountAsync("s1"));
+    }
+
+    [Fact]
+    public async Task Handshake_TooLongIds_AreRefused()
+    {
+        Assert.Equal(400, await Host.ConnectExpectingRefusalAsync(new string('s', 129), "alice", "Alice"));
+        Assert.Equal(400, await Host.ConnectExpectingRefusalAsync("s1", new string('u', 129), "Alice"));
+        Assert.Equal(400, await Host.ConnectExpectingRefusalAsync("s1", "alice", new string('n', 65)));
+        Assert.Equal(0, await CountAsync("s1"));
+    }
+
+    [Fact]
+    public async Task Handshake_DevelopmentIdentityOff_IsRefusedWith401_AndNothingIsStored()
+    {
+        await using var host = await StartHostAsync(o => o.AllowDevelopmentIdentity = false);
+
+        Assert.Equal(401, await host.ConnectExpectingRefusalAsync("s1", "alice", "Alice"));
+        Assert.Equal(0, await host.Services.GetRequiredService<IConnectionStore>().CountAsync("s1"));
+    }
+
+    [Fact]
+    public async Task Handshake_StreamFull_IsRefusedWith429_AndNothingIsStored()
+    {
+        await using var host = await StartHostAsync(o => o.MaxConnectionsPerStream = 2);
+        await using var alice = await host.ConnectAsync("s1", "alice");
+        await using var bob = await host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+
+        Assert.Equal(429, await host.ConnectExpectingRefusalAsync("s1", "carol", "Carol"));
+
+        Assert.Equal(2, await host.Services.GetRequiredService<IConnectionStore>().CountAsync("s1"));
+        Assert.Empty(await alice.DrainAsync());
+        await using var elsewhere = await host.ConnectAsync("s2", "carol");
+    }
+
+    [Fact]
+    public async Task OneSender_ManyMessages_ArriveInOrder()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob");
+        await alice.ReceiveAsync("user_joined");
+        const int count = 100;
+
+        var sends = Task.Run(async () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await alice.SendMessageAsync("n" + i);
+            }
+        });
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal("n" + i, (await bob.ReceiveAsync("message")).GetProperty("message").GetString());
+        }
+
+        await sends.DefaultTimeout();
+    }
+
+    private static async Task AssertStillUsableAndNothingLeakedAsync(IChatTestConnection sender, IChatTestConnection other)
+    {
+        Assert.Empty(await sender.DrainAsync());
+        Assert.Empty(await other.DrainAsync());
+        await sender.SendMessageAsync("still here");
+        Assert.Equal("still here", (await other.ReceiveAsync("message")).GetProperty("message").GetString());
+    }
+}
