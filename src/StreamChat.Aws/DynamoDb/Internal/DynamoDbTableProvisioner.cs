@@ -27,7 +27,7 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
     /// <inheritdoc />
     public async Task EnsureTablesAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(ConnectionsTable(), cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(ConnectionsTable(_options.ConnectionsTableName, _options.StreamIndexName), cancellationToken).ConfigureAwait(false);
         await EnsureTableAsync(KeyedTable(_options.MessagesTableName, K.StreamId, K.MessageId), cancellationToken).ConfigureAwait(false);
         if (_withAuditTable)
         {
@@ -35,9 +35,9 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
         }
     }
 
-    internal CreateTableRequest ConnectionsTable() => new()
+    internal static CreateTableRequest ConnectionsTable(string tableName, string streamIndexName) => new()
     {
-        TableName = _options.ConnectionsTableName,
+        TableName = tableName,
         BillingMode = BillingMode.PAY_PER_REQUEST,
         AttributeDefinitions =
         [
@@ -49,7 +49,7 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
         [
             new GlobalSecondaryIndex
             {
-                IndexName = _options.StreamIndexName,
+                IndexName = streamIndexName,
                 KeySchema = [new KeySchemaElement(K.StreamId, KeyType.HASH)],
 
                 // Fan-out needs the connection id (a key, always projected) and ttl to skip expired records.
