@@ -100,8 +100,11 @@
       username: $('username').value.trim(),
     });
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    // ?server=wss://API.execute-api.REGION.amazonaws.com/STAGE points the page at another host (the AWS sample).
+    const server = new URLSearchParams(location.search).get('server');
+    const base = server && /^wss?:\/\//.test(server) ? server.replace(/\/+$/, '') : `${scheme}://${location.host}/chat`;
     welcomed = false;
-    socket = new WebSocket(`${scheme}://${location.host}/chat?${params}`);
+    socket = new WebSocket(`${base}?${params}`);
     socket.addEventListener('open', () => { setConnected(true); send({ action: 'hello' }); });
     socket.addEventListener('message', onFrame);
     socket.addEventListener('close', (e) => {

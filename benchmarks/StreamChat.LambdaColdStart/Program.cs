@@ -1,0 +1,267 @@
+// Measures the Lambda host's cold start the way the managed runtime sees it: a fresh process loads the published
+// sample (samples/StreamChat.Samples.Lambda) by its handler string, constructs Function once (init) and answers
+// events. "Cold start" is process start to the first answered event; the stores are on dynalite and the Management
+// API and Comprehend are local stand-ins, so the figure is our start-up, not AWS's network.
+//
+//   dotnet publish samples/StreamChat.Samples.Lambda -c Release -o artifacts/lambda-publish
+//   STREAMCHAT_DYNAMODB_URL=http://127.0.0.1:4567 dotnet run -c Release --project benchmarks/StreamChat.LambdaColdStart -- artifacts/lambda-publish [runs]
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StreamChat.Aws.DynamoDb;
+
+if (args.Length >= 1 && args[0] == "--host")
+{
+    return await LambdaLikeHost.RunAsync(args[1], args[2]);
+}
+
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: StreamChat.LambdaColdStart PUBLISH_DIR [RUNS]   (needs STREAMCHAT_DYNAMODB_URL)");
+    return 2;
+}
+
+var publishDir = Path.GetFullPath(args[0]);
+var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+var dynamo = Environment.GetEnvironmentVariable("STREAMCHAT_DYNAMODB_URL")
+    ?? throw new InvalidOperationException("Set STREAMCHAT_DYNAMODB_URL to a dynalite or DynamoDB Local endpoint.");
+
+await using var standIns = await StandIns.StartAsync();
+var suffix = Guid.NewGuid().ToString("N")[..8];
+var tables = new Dictionary<string, string>
+{
+    ["StreamChatDynamoDb__ConnectionsTableName"] = "coldstart-connections-" + suffix,
+    ["StreamChatDynamoDb__MessagesTableName"] = "coldstart-messages-" + suffix,
+    ["StreamChatDynamoDb__AuditTableName"] = "coldstart-audit-" + suffix,
+};
+await ProvisionAsync(dynamo, tables);
+
+var results = new List<(double ColdMs, double InitMs, double FirstMessageMs, double WarmP50Ms, long PeakRssKb)>();
+for (var run = 0; run < runs; run++)
+{
+    results.Add(await MeasureOnceAsync(publishDir, dynamo, standIns, tables));
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[sorted.Length / 2];
+}
+
+Console.WriteLine($"Lambda host cold start over {runs} fresh processes (median; min-max):");
+Console.WriteLine($"  process start -> first answered event ($connect): {Median(results.Select(r => r.ColdMs)):F0} ms ({results.Min(r => r.ColdMs):F0}-{results.Max(r => r.ColdMs):F0})");
+Console.WriteLine($"  of which Function constructor (provider built, options validated): {Median(results.Select(r => r.InitMs)):F0} ms");
+Console.WriteLine($"  first chat message after connect (moderation, Comprehend, PutItem, fan-out): {Median(results.Select(r => r.FirstMessageMs)):F1} ms");
+Console.WriteLine($"  warm message, median of 50: {Median(results.Select(r => r.WarmP50Ms)):F2} ms");
+Console.WriteLine($"  peak RSS of the process: {Median(results.Select(r => (double)r.PeakRssKb)) / 1024:F0} MB");
+return 0;
+
+static async Task<(double, double, double, double, long)> MeasureOnceAsync(string publishDir, string dynamo, StandIns standIns, Dictionary<string, string> tables)
+{
+    var start = new ProcessStartInfo("dotnet", [Assembly.GetEntryAssembly()!.Location, "--host", publishDir, "StreamChat.Samples.Lambda::StreamChat.Samples.Lambda.Function::HandleAsync"])
+    {
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+    var env = start.Environment;
+    env["AWS_REGION"] = "eu-west-2";
+    env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+    env["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamo;
+    env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "1024";
+    env["StreamChat__AllowDevelopmentIdentity"] = "true";
+    env["StreamChatApiGateway__Endpoint"] = standIns.ManagementEndpoint;
+    env["StreamChatComprehend__Endpoint"] = standIns.ComprehendEndpoint;
+    env["Logging__LogLevel__Default"] = "Warning";
+    foreach (var (key, value) in tables)
+    {
+        env[key] = value;
+    }
+
+    var stopwatch = Stopwatch.StartNew();
+    using var process = Process.Start(start)!;
+    var stderr = process.StandardError.ReadToEndAsync();
+    var connection = "c" + Guid.NewGuid().ToString("N")[..15] + "=";
+
+    async Task<(JsonElement Response, double Ms)> InvokeAsync(string evt)
+    {
+        var before = stopwatch.Elapsed.TotalMilliseconds;
+        await process.StandardInput.WriteLineAsync(evt);
+        await process.StandardInput.FlushAsync();
+        var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The host exited: " + await stderr);
+        using var doc = JsonDocument.Parse(line);
+        return (doc.RootElement.Clone(), stopwatch.Elapsed.TotalMilliseconds - before);
+    }
+
+    var (connected, _) = await InvokeAsync(Events.Connect(connection, "live-1", "ana"));
+    var coldMs = stopwatch.Elapsed.TotalMilliseconds;
+    if (connected.GetProperty("response").GetProperty("statusCode").GetInt32() != 200)
+    {
+        throw new InvalidOperationException("$connect was refused: " + connected);
+    }
+
+    var initMs = connected.GetProperty("initMs").GetDouble();
+    var (_, firstMessage) = await InvokeAsync(Events.Message(connection, """{"action":"message","message":"first message of the night"}"""));
+    var warm = new List<double>();
+    for (var i = 0; i < 50; i++)
+    {
+        var (_, ms) = await InvokeAsync(Events.Message(connection, $$"""{"action":"message","message":"warm message {{i}}"}"""));
+        warm.Add(ms);
+    }
+
+    var (last, _) = await InvokeAsync(Events.Disconnect(connection));
+    var rss = last.GetProperty("peakRssKb").GetInt64();
+    process.StandardInput.Close();
+    await process.WaitForExitAsync();
+    warm.Sort();
+    return (coldMs, initMs, firstMessage, warm[warm.Count / 2], rss);
+}
+
+static async Task ProvisionAsync(string dynamo, Dictionary<string, string> tables)
+{
+    var services = new ServiceCollection();
+    services.AddLogging();
+    services.AddSingleton<IAmazonDynamoDB>(new AmazonDynamoDBClient(new BasicAWSCredentials("x", "y"), new AmazonDynamoDBConfig { ServiceURL = dynamo, AuthenticationRegion = "eu-west-2" }));
+    services.AddStreamChatCore().AddDynamoDbStores(o =>
+    {
+        o.ConnectionsTableName = tables["StreamChatDynamoDb__ConnectionsTableName"];
+        o.MessagesTableName = tables["StreamChatDynamoDb__MessagesTableName"];
+        o.AuditTableName = tables["StreamChatDynamoDb__AuditTableName"];
+    }).AddDynamoDbAuditTrail();
+    await using var provider = services.BuildServiceProvider();
+    await provider.GetRequiredService<IDynamoDbTableProvisioner>().EnsureTablesAsync();
+}
+
+/// <summary>What the managed runtime does with a Stream-in/Stream-out handler, minus the Runtime API: load, construct once, invoke.</summary>
+internal static class LambdaLikeHost
+{
+    public static async Task<int> RunAsync(string publishDir, string handler)
+    {
+        var parts = handler.Split("::");
+        var context = new PublishedAssemblyContext(Path.Combine(publishDir, parts[0] + ".dll"));
+        var assembly = context.LoadFromAssemblyPath(Path.Combine(publishDir, parts[0] + ".dll"));
+        var type = assembly.GetType(parts[1], throwOnError: true)!;
+        var method = type.GetMethod(parts[2], BindingFlags.Public | BindingFlags.Instance)!;
+        var init = Stopwatch.StartNew();
+        var instance = Activator.CreateInstance(type)!;
+        var initMs = init.Elapsed.TotalMilliseconds;
+        var first = true;
+        string? line;
+        while ((line = await Console.In.ReadLineAsync()) is not null)
+        {
+            using var input = new MemoryStream(Encoding.UTF8.GetBytes(line));
+            var output = await (Task<Stream>)method.Invoke(instance, [input])!;
+            using var reader = new StreamReader(output);
+            var response = await reader.ReadToEndAsync();
+            var rss = PeakRssKb();
+            Console.Out.WriteLine($$"""{"response":{{response}},"initMs":{{(first ? initMs : 0).ToString(CultureInfo.InvariantCulture)}},"peakRssKb":{{rss}}}""");
+            Console.Out.Flush();
+            first = false;
+        }
+
+        (instance as IDisposable)?.Dispose();
+        return 0;
+    }
+
+    private static long PeakRssKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    private sealed class PublishedAssemblyContext(string mainAssembly) : AssemblyLoadContext("lambda-function")
+    {
+        private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
+
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            _resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
+    }
+}
+
+internal static class Events
+{
+    private static string Context(string connectionId, string routeKey, string eventType)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        return "{\"routeKey\":\"" + routeKey + "\",\"eventType\":\"" + eventType + "\",\"connectionId\":\"" + connectionId
+            + "\",\"stage\":\"prod\",\"domainName\":\"abc123defg.execute-api.eu-west-2.amazonaws.com\",\"apiId\":\"abc123defg\",\"connectedAt\":" + now
+            + ",\"requestTimeEpoch\":" + now + ",\"messageDirection\":\"IN\",\"identity\":{\"sourceIp\":\"203.0.113.7\"}}";
+    }
+
+    public static string Connect(string id, string stream, string user) =>
+        $$"""{"headers":{"Host":"abc123defg.execute-api.eu-west-2.amazonaws.com","Sec-WebSocket-Version":"13"},"queryStringParameters":{"streamId":"{{stream}}","userId":"{{user}}","username":"{{user}}"},"multiValueQueryStringParameters":{"streamId":["{{stream}}"],"userId":["{{user}}"],"username":["{{user}}"]},"requestContext":{{Context(id, "$connect", "CONNECT")}},"isBase64Encoded":false}""";
+
+    public static string Message(string id, string body) =>
+        $$"""{"requestContext":{{Context(id, "message", "MESSAGE")}},"body":{{JsonSerializer.Serialize(body)}},"isBase64Encoded":false}""";
+
+    public static string Disconnect(string id) =>
+        $$"""{"headers":{"Host":"abc123defg.execute-api.eu-west-2.amazonaws.com"},"requestContext":{{Context(id, "$disconnect", "DISCONNECT")}},"isBase64Encoded":false}""";
+}
+
+/// <summary>Minimal Management API and Comprehend endpoints: 200 for every post, a neutral verdict for every text.</summary>
+internal sealed class StandIns : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StandIns(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        ManagementEndpoint = baseUrl + "/prod";
+        ComprehendEndpoint = baseUrl + "/comprehend/";
+    }
+
+    public string ManagementEndpoint { get; }
+
+    public string ComprehendEndpoint { get; }
+
+    public static async Task<StandIns> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/comprehend", StringComparison.Ordinal))
+            {
+                var target = context.Request.Headers["X-Amz-Target"].ToString();
+                context.Response.ContentType = "application/x-amz-json-1.1";
+                await context.Response.WriteAsync(target switch
+                {
+                    "Comprehend_20171127.DetectSentiment" => """{"Sentiment":"NEUTRAL","SentimentScore":{"Positive":0.1,"Negative":0.01,"Neutral":0.88,"Mixed":0.01}}""",
+                    "Comprehend_20171127.DetectPiiEntities" => """{"Entities":[]}""",
+                    _ => """{"ResultList":[{"Labels":[],"Toxicity":0.01}]}""",
+                });
+                return;
+            }
+
+            context.Response.StatusCode = 200;
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new StandIns(app, address);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
