@@ -15,7 +15,7 @@ namespace StreamChat.Aws.Tests.ApiGateway;
 
 public sealed class ApiGatewayBroadcasterTests
 {
-    private static ServiceProvider Build(ManagementApiStandIn api, IConnectionStore? store = null, Action<ApiGatewayBroadcasterOptions>? configure = null, string region = "eu-west-2")
+    internal static ServiceProvider Build(ManagementApiStandIn api, IConnectionStore? store = null, Action<ApiGatewayBroadcasterOptions>? configure = null, string region = "eu-west-2")
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
@@ -34,7 +34,7 @@ public sealed class ApiGatewayBroadcasterTests
         return services.BuildServiceProvider();
     }
 
-    private static IConnectionStore StoreWith(params string[] ids)
+    internal static IConnectionStore StoreWith(params string[] ids)
     {
         var store = Substitute.For<IConnectionStore>();
         store.GetConnectionIdsAsync("live", Arg.Any<CancellationToken>()).Returns(ids);
@@ -82,37 +82,6 @@ public sealed class ApiGatewayBroadcasterTests
         Assert.Equal(2, api.Posts["throttle-1"]);
         Assert.Equal(4, api.Posts["broken-1"]);      // the first attempt and three retries
         Assert.False(api.Posts.ContainsKey("sender"));
-    }
-
-    [Fact]
-    // Issue 5 asks for 3 s. On the 2-core machine, with the stand-in on the same cores, a warm host at the
-    // default parallelism (256) measured 2.5-2.9 s alone and up to 4.6 s inside the full suite: too close to
-    // assert 3 s without flakiness (5.1 s seen with a build running beside it). The test is a regression guard
-    // at 10 s and reports the figure for every run.
-    public async Task SendToStreamAsync_TenThousandConnections_20msEach_FinishesWithinTenSecondsPostingEachOnce()
-    {
-        await using var api = await ManagementApiStandIn.StartAsync();
-        api.PostDelay = TimeSpan.FromMilliseconds(20);
-        api.RecomputeSignatures = false; // the stand-in shares the two cores; its HMACs are not the code under test
-        var ids = Enumerable.Range(0, 10_000).Select(static i => "conn-" + i).ToArray();
-        var store = StoreWith(ids);
-        store.GetConnectionIdsAsync("warm", Arg.Any<CancellationToken>()).Returns(Enumerable.Range(0, 512).Select(static i => "warm-" + i).ToArray());
-        await using var provider = Build(api, store);
-        var broadcaster = provider.GetRequiredService<IChatBroadcaster>();
-
-        // A warm host: its pool of connections to the endpoint is open, as after any earlier broadcast.
-        await broadcaster.SendToStreamAsync("warm", new byte[] { 123, 125 }).DefaultTimeout();
-
-        var stopwatch = Stopwatch.StartNew();
-        var result = await broadcaster.SendToStreamAsync("live", new byte[] { 123, 125 }).DefaultTimeout();
-        stopwatch.Stop();
-
-        Assert.Equal(10_000, result.Delivered);
-        Assert.All(ids, id => Assert.Equal(1, api.Posts[id]));
-        var verdict = stopwatch.Elapsed < TimeSpan.FromSeconds(3) ? "within" : "over";
-        TestReports.Write("apigateway-fanout", $"API Gateway fan-out: 10,000 posts answered after 20 ms each took {stopwatch.Elapsed.TotalSeconds:0.00} s with at most {api.MaxInFlight} in flight ({verdict} the 3 s target).\n");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"The broadcast took {stopwatch.Elapsed} (at most {api.MaxInFlight} posts in flight).");
-        Assert.InRange(api.MaxInFlight, 2, provider.GetRequiredService<IOptions<ApiGatewayBroadcasterOptions>>().Value.MaxParallelism);
     }
 
     [Fact]
