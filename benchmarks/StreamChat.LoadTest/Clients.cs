@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace StreamChat.LoadTest;
+
+/// <summary>One chat connection of the load: it joins a stream, can publish, and reports what it receives.</summary>
+internal abstract class ChatClient : IAsyncDisposable
+{
+    protected ChatClient(string streamId, Recorder recorder)
+    {
+        StreamId = streamId;
+        Recorder = recorder;
+    }
+
+    public string StreamId { get; }
+
+    protected Recorder Recorder { get; }
+
+    public abstract Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken);
+
+    public abstract Task PublishAsync(string text);
+
+    public abstract ValueTask DisposeAsync();
+
+    public static ChatClient Create(string target, string streamId, Recorder recorder) =>
+        target == "signalr" ? new SignalRChatClient(streamId, recorder) : new StreamChatClient(streamId, recorder);
+}
+
+/// <summary>StreamChat's protocol over a raw WebSocket; frames are scanned, not deserialized, so the tool stays cheap.</summary>
+internal sealed class StreamChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
+{
+    private static readonly byte[] MessageMarker = "\"type\":\"message\""u8.ToArray();
+    private static readonly byte[] TextMarker = "\"message\":\"lt "u8.ToArray();
+    private static readonly byte[] BlockedMarker = "\"type\":\"message_blocked\""u8.ToArray();
+    private static readonly byte[] ErrorMarker = "\"type\":\"error\""u8.ToArray();
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Task? _receive;
+
+    public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
+    {
+        var uri = new Uri($"{url}?streamId={Uri.EscapeDataString(StreamId)}&userId={Uri.EscapeDataString(userId)}&username={Uri.EscapeDataString(userId)}");
+        await _socket.ConnectAsync(uri, cancellationToken);
+        _receive = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+    }
+
+    public override async Task PublishAsync(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"action\":\"message\",\"message\":\"" + text + "\"}");
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var length = 0;
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    continue;
+                }
+
+                OnFrame(buffer.AsSpan(0, length));
+                length = 0;
+            }
+        }
+        catch (WebSocketException) when (Recorder.Stopping)
+        {
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            Recorder.Error("receive: " + ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void OnFrame(ReadOnlySpan<byte> frame)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (frame.IndexOf(MessageMarker) >= 0)
+        {
+            var at = frame.IndexOf(TextMarker);
+            if (at >= 0)
+            {
+                var token = frame[(at + TextMarker.Length)..];
+                var end = token.IndexOf((byte)' ');
+                Recorder.Delivered(SendTime.Decode(token[..(end < 0 ? 0 : end)]), now);
+            }
+        }
+        else if (frame.IndexOf(BlockedMarker) >= 0 || frame.IndexOf(ErrorMarker) >= 0)
+        {
+            Recorder.Error("server said: " + Encoding.UTF8.GetString(frame));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+
+        if (_receive is not null)
+        {
+            await Task.WhenAny(_receive, Task.Delay(5000));
+        }
+
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
+}
+
+/// <summary>The SignalR peer's client, as its documentation shows: HubConnection, WebSockets, JSON protocol.</summary>
+internal sealed class SignalRChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
+{
+    private HubConnection? _connection;
+
+    public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
+    {
+        _connection = new HubConnectionBuilder()
+            .WithUrl(url, o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        _connection.On<string, string>("ReceiveMessage", (_, message) =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (message.StartsWith("lt ", StringComparison.Ordinal))
+            {
+                var end = message.IndexOf(' ', 3);
+                Recorder.Delivered(SendTime.Decode(Encoding.ASCII.GetBytes(message[3..(end < 0 ? message.Length : end)])), now);
+            }
+        });
+        _connection.Closed += ex =>
+        {
+            if (!Recorder.Stopping)
+            {
+                Recorder.Error("closed: " + ex?.Message);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _connection.StartAsync(cancellationToken);
+        await _connection.InvokeAsync("JoinStream", StreamId, userId, cancellationToken);
+    }
+
+    public override Task PublishAsync(string text) => _connection!.SendAsync("SendMessage", text);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The send time inside the message text, as consonants only (no digits, vowels or runs the moderators would judge).</summary>
+internal static class SendTime
+{
+    private const string Alphabet = "bcdfghjklmnpqrst";
+
+    public static string Encode(long timestamp)
+    {
+        Span<char> chars = stackalloc char[16];
+        var i = chars.Length;
+        do
+        {
+            chars[--i] = Alphabet[(int)(timestamp & 0xF)];
+            timestamp >>= 4;
+        }
+        while (timestamp != 0);
+        return new string(chars[i..]);
+    }
+
+    public static long Decode(ReadOnlySpan<byte> token)
+    {
+        long value = 0;
+        foreach (var b in token)
+        {
+            var digit = Alphabet.IndexOf((char)b, StringComparison.Ordinal);
+            if (digit < 0)
+            {
+                return 0;
+            }
+
+            value = (value << 4) | (uint)digit;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,28 @@
+// The load tool: opens N WebSocket connections to one or many streams, has P of them publish at a total rate R for
+// D seconds, and reports connection set-up rate, deliveries per second, loss, end-to-end latency (each message
+// carries its send time), errors, the server's memory per connection and CPU (from /proc/PID), and its own CPU.
+// It speaks StreamChat's protocol and, for the peer, SignalR's through Microsoft.AspNetCore.SignalR.Client.
+//
+//   dotnet run -c Release --project benchmarks/StreamChat.LoadTest -- run --target streamchat --url ws://127.0.0.1:5000/chat \
+//       --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20 --server-pid 1234
+//   modes: run | capacity | idle | churn        (see README in benchmarks/ or docs/performance.md)
+using System.Text.Json;
+using StreamChat.LoadTest;
+
+if (args.Length == 2 && args[0] == "report")
+{
+    Report.Print(args[1]);
+    return 0;
+}
+
+var options = LoadOptions.Parse(args);
+var result = options.Mode switch
+{
+    "run" => await Scenarios.RunAsync(options),
+    "capacity" => await Scenarios.CapacityAsync(options),
+    "idle" => await Scenarios.IdleAsync(options),
+    "churn" => await Scenarios.ChurnAsync(options),
+    _ => throw new ArgumentException("mode must be run, capacity, idle or churn"),
+};
+Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, ResultJson.Default.DictionaryStringDouble));
+return 0;

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace StreamChat.LoadTest;
+
+/// <summary>
+/// Reads the RESULT lines benchmarks/run.sh saved (SCENARIO.TARGET.ROUND.txt) and prints one markdown table per
+/// scenario: the median over rounds for each target, and the ratio StreamChat / SignalR.
+/// </summary>
+internal static class Report
+{
+    private static readonly string[] Keys =
+    [
+        "capacity_msgs_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "deliveries_per_s", "loss", "errors",
+        "server_kb_per_connection", "connect_rate", "server_cpu_s", "tool_cpu_s", "server_rss_mb",
+        "server_rss_before_mb", "server_rss_after_mb", "server_fds_before", "server_fds_after", "opened",
+    ];
+
+    public static void Print(string folder)
+    {
+        var results = new Dictionary<(string Scenario, string Target), List<Dictionary<string, double>>>();
+        foreach (var file in Directory.GetFiles(folder, "*.txt").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file).Split('.');
+            if (name.Length != 3)
+            {
+                continue;
+            }
+
+            var line = File.ReadLines(file).LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+            if (line is null)
+            {
+                Console.WriteLine($"(no result in {Path.GetFileName(file)})");
+                continue;
+            }
+
+            var values = JsonSerializer.Deserialize(line[7..], ResultJson.Default.DictionaryStringDouble)!;
+            var key = (name[0], name[1]);
+            if (!results.TryGetValue(key, out var list))
+            {
+                results[key] = list = [];
+            }
+
+            list.Add(values);
+        }
+
+        foreach (var scenario in results.Keys.Select(k => k.Scenario).Distinct())
+        {
+            results.TryGetValue((scenario, "streamchat"), out var ours);
+            results.TryGetValue((scenario, "signalr"), out var peer);
+            Console.WriteLine();
+            Console.WriteLine($"### {scenario} ({ours?.Count ?? 0} + {peer?.Count ?? 0} runs, alternating; medians)");
+            Console.WriteLine();
+            Console.WriteLine("| figure | StreamChat | SignalR | StreamChat / SignalR |");
+            Console.WriteLine("|---|---|---|---|");
+            foreach (var key in Keys)
+            {
+                var a = Median(ours, key);
+                var b = Median(peer, key);
+                if (a is null && b is null)
+                {
+                    continue;
+                }
+
+                var ratio = a is { } x && b is { } y && y != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+                Console.WriteLine($"| {key} | {Format(a)} | {Format(b)} | {ratio} |");
+            }
+        }
+    }
+
+    private static double? Median(List<Dictionary<string, double>>? runs, string key)
+    {
+        var values = runs?.Where(r => r.TryGetValue(key, out var v) && !double.IsNaN(v)).Select(r => r[key]).Order().ToArray();
+        return values is { Length: > 0 } ? values[values.Length / 2] : null;
+    }
+
+    private static string Format(double? value) => value is { } v ? v.ToString(v >= 100 ? "0" : "0.##", CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+
+namespace StreamChat.LoadTest;
+
+[JsonSerializable(typeof(Dictionary<string, double>))]
+internal sealed partial class ResultJson : JsonSerializerContext;
+
+internal static class Scenarios
+{
+    private static void Print(string text) => Console.WriteLine(text);
+
+    private static async Task<(List<ChatClient> Clients, double Rate, int Failed)> ConnectAsync(LoadOptions options, Recorder recorder, int count, string prefix)
+    {
+        var clients = new ChatClient?[count];
+        var failed = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency }, async (i, ct) =>
+        {
+            var client = ChatClient.Create(options.Target, "stream-" + (i % options.Streams), recorder);
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await client.ConnectAsync(options.Url, $"{prefix}{i}", timeout.Token);
+                clients[i] = client;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref failed);
+                recorder.Error("connect: " + ex.Message);
+                await client.DisposeAsync();
+            }
+        });
+        var rate = count / stopwatch.Elapsed.TotalSeconds;
+        return ([.. clients.OfType<ChatClient>()], rate, failed);
+    }
+
+    /// <summary>P publishers (spread over the streams) send at a total rate R for D seconds, on an absolute schedule.</summary>
+    private static async Task<(long Published, long Expected)> PublishAsync(List<ChatClient> clients, int publishers, double rate, double duration, Recorder recorder)
+    {
+        var members = clients.GroupBy(c => c.StreamId).ToDictionary(g => g.Key, g => (long)g.Count());
+        var chosen = clients.GroupBy(c => c.StreamId).SelectMany(g => g.Select((c, i) => (c, i))).OrderBy(x => x.i).Select(x => x.c).Take(publishers).ToList();
+        long published = 0, expected = 0;
+        var interval = TimeSpan.FromSeconds(chosen.Count / rate);
+        var start = Stopwatch.GetTimestamp();
+        var end = TimeSpan.FromSeconds(duration);
+        await Task.WhenAll(chosen.Select(async (publisher, index) =>
+        {
+            var offset = interval * index / chosen.Count;
+            for (long n = 0; ; n++)
+            {
+                var due = offset + (interval * n);
+                if (due >= end)
+                {
+                    break;
+                }
+
+                var wait = due - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(wait);
+                }
+
+                try
+                {
+                    await publisher.PublishAsync("lt " + SendTime.Encode(Stopwatch.GetTimestamp()) + " from load publisher");
+                    Interlocked.Increment(ref published);
+                    Interlocked.Add(ref expected, members[publisher.StreamId]);
+                }
+                catch (Exception ex)
+                {
+                    recorder.Error("send: " + ex.Message);
+                }
+            }
+        }));
+        return (published, expected);
+    }
+
+    private static async Task DrainAsync(Recorder recorder, long expected)
+    {
+        var last = -1L;
+        var quiet = Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            var delivered = Interlocked.Read(ref recorder.Current.DeliveredCount);
+            if (delivered >= expected)
+            {
+                return;
+            }
+
+            if (delivered != last)
+            {
+                last = delivered;
+                quiet.Restart();
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task CloseAllAsync(List<ChatClient> clients, Recorder recorder)
+    {
+        recorder.Stopping = true;
+        await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
+    }
+
+    public static async Task<Dictionary<string, double>> RunAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var serverBefore = ProcessStats.Read(options.ServerPid);
+        var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "u");
+        var serverConnected = ProcessStats.Read(options.ServerPid);
+        await Task.Delay(500);
+        recorder.Swap();
+        var ownCpu = ProcessStats.OwnCpuSeconds();
+        var serverCpu = ProcessStats.Read(options.ServerPid)?.CpuSeconds;
+        var stopwatch = Stopwatch.StartNew();
+        var (published, expected) = await PublishAsync(clients, options.Publishers, options.Rate, options.Duration, recorder);
+        await DrainAsync(recorder, expected);
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var window = recorder.Current;
+        var result = Summarize(options, window, published, expected, elapsed, ownCpu, serverCpu);
+        result["connect_rate"] = connectRate;
+        result["connect_failures"] = failed;
+        result["errors"] += failed;
+        if (serverBefore is { } b && serverConnected is { } a && clients.Count > 0)
+        {
+            result["server_kb_per_connection"] = (a.RssKb - b.RssKb) / (double)clients.Count;
+        }
+
+        await CloseAllAsync(clients, recorder);
+        Report(options, result, recorder);
+        return result;
+    }
+
+    private static Dictionary<string, double> Summarize(LoadOptions options, Recorder.Window window, long published, long expected, double elapsed, double ownCpuBefore, double? serverCpuBefore)
+    {
+        var server = ProcessStats.Read(options.ServerPid);
+        return new Dictionary<string, double>
+        {
+            ["rate"] = options.Rate,
+            ["published"] = published,
+            ["expected"] = expected,
+            ["delivered"] = window.DeliveredCount,
+            ["loss"] = Math.Max(0, expected - window.DeliveredCount),
+            ["deliveries_per_s"] = window.DeliveredCount / elapsed,
+            ["p50_ms"] = window.Percentile(50),
+            ["p95_ms"] = window.Percentile(95),
+            ["p99_ms"] = window.Percentile(99),
+            ["max_ms"] = window.MaxMs,
+            ["errors"] = window.ErrorCount,
+            ["tool_cpu_s"] = ProcessStats.OwnCpuSeconds() - ownCpuBefore,
+            ["server_cpu_s"] = server is { } s && serverCpuBefore is { } c ? s.CpuSeconds - c : double.NaN,
+            ["server_rss_mb"] = server is { } r ? r.RssKb / 1024.0 : double.NaN,
+            ["seconds"] = elapsed,
+        };
+    }
+
+    /// <summary>Connects once, then raises the rate (doubling, then bisecting) while p99 stays under the limit with no loss or error.</summary>
+    public static async Task<Dictionary<string, double>> CapacityAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "u");
+        await Task.Delay(500);
+        Dictionary<string, double>? best = null;
+        double good = 0, bad = double.PositiveInfinity, rate = options.StartRate;
+        for (var step = 0; step < 12 && (double.IsPositiveInfinity(bad) || bad - good > Math.Max(10, good * 0.1)); step++)
+        {
+            recorder.Swap();
+            var ownCpu = ProcessStats.OwnCpuSeconds();
+            var serverCpu = ProcessStats.Read(options.ServerPid)?.CpuSeconds;
+            var stopwatch = Stopwatch.StartNew();
+            var (published, expected) = await PublishAsync(clients, options.Publishers, rate, options.Duration, recorder);
+            await DrainAsync(recorder, expected);
+            var result = Summarize(options, recorder.Current, published, expected, stopwatch.Elapsed.TotalSeconds, ownCpu, serverCpu);
+            var pass = result["p99_ms"] <= options.P99LimitMs && result["loss"] == 0 && result["errors"] == 0;
+            Print($"  rate {rate,8:F0}/s: p99 {result["p99_ms"],8:F1} ms, loss {result["loss"],6:F0}, errors {result["errors"],3:F0}, server CPU {result["server_cpu_s"],5:F1} s, tool CPU {result["tool_cpu_s"],5:F1} s -> {(pass ? "pass" : "FAIL")}");
+            if (pass)
+            {
+                good = rate;
+                best = result;
+            }
+            else
+            {
+                bad = rate;
+            }
+
+            rate = double.IsPositiveInfinity(bad) ? rate * 2 : (good + bad) / 2;
+            await Task.Delay(1000); // let queues empty between steps
+        }
+
+        await CloseAllAsync(clients, recorder);
+        var summary = best ?? new Dictionary<string, double> { ["p99_ms"] = double.NaN };
+        summary["capacity_msgs_per_s"] = good;
+        summary["connect_rate"] = connectRate;
+        summary["connect_failures"] = failed;
+        Report(options, summary, recorder);
+        return summary;
+    }
+
+    /// <summary>Opens N connections that only listen, and reads the server's resident memory per connection.</summary>
+    public static async Task<Dictionary<string, double>> IdleAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var before = ProcessStats.Read(options.ServerPid);
+        var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "idle");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var after = ProcessStats.Read(options.ServerPid);
+        var result = new Dictionary<string, double>
+        {
+            ["connections"] = clients.Count,
+            ["connect_rate"] = connectRate,
+            ["connect_failures"] = failed,
+            ["errors"] = recorder.Current.ErrorCount,
+            ["server_rss_mb"] = after is { } a ? a.RssKb / 1024.0 : double.NaN,
+            ["server_kb_per_connection"] = before is { } b && after is { } c && clients.Count > 0 ? (c.RssKb - b.RssKb) / (double)clients.Count : double.NaN,
+            ["tool_rss_mb"] = Environment.WorkingSet / 1024.0 / 1024.0,
+        };
+        await CloseAllAsync(clients, recorder);
+        Report(options, result, recorder);
+        return result;
+    }
+
+    /// <summary>Connects and disconnects at a steady rate (each connection lives 1 s), then checks memory and handles settle back.</summary>
+    public static async Task<Dictionary<string, double>> ChurnAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var before = ProcessStats.Read(options.ServerPid);
+        var start = Stopwatch.GetTimestamp();
+        var tasks = new List<Task>();
+        long opened = 0;
+        for (var n = 0; ; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / options.ChurnRate);
+            if (due >= TimeSpan.FromSeconds(options.Duration))
+            {
+                break;
+            }
+
+            var wait = due - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var id = n;
+            tasks.Add(Task.Run(async () =>
+            {
+                var client = ChatClient.Create(options.Target, "stream-" + (id % options.Streams), recorder);
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await client.ConnectAsync(options.Url, "churn" + id, timeout.Token);
+                    Interlocked.Increment(ref opened);
+                    await Task.Delay(1000);
+                }
+                catch (Exception ex)
+                {
+                    recorder.Error("churn connect: " + ex.Message);
+                }
+                finally
+                {
+                    await client.DisposeAsync();
+                }
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var after = ProcessStats.Read(options.ServerPid);
+        var result = new Dictionary<string, double>
+        {
+            ["opened"] = opened,
+            ["errors"] = recorder.Current.ErrorCount,
+            ["server_rss_before_mb"] = before is { } b ? b.RssKb / 1024.0 : double.NaN,
+            ["server_rss_after_mb"] = after is { } a ? a.RssKb / 1024.0 : double.NaN,
+            ["server_fds_before"] = before?.OpenFiles ?? double.NaN,
+            ["server_fds_after"] = after?.OpenFiles ?? double.NaN,
+            ["server_threads_after"] = after?.Threads ?? double.NaN,
+        };
+        Report(options, result, recorder);
+        return result;
+    }
+
+    private static void Report(LoadOptions options, Dictionary<string, double> result, Recorder recorder)
+    {
+        Print($"{options.Target} {options.Mode}: " + string.Join(", ", result.Select(kv => $"{kv.Key}={kv.Value:0.###}")));
+        foreach (var sample in recorder.ErrorSamples)
+        {
+            Print("  error: " + sample);
+        }
+    }
+}

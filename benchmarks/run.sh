@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the same load scenarios against StreamChat (the Kestrel sample, in-memory default) and the SignalR peer
+# (benchmarks/Peers/SignalRChat), alternating A B A B so machine drift hits both, each server started fresh in
+# Release for every run, and prints one table per scenario with the ratio StreamChat / SignalR.
+#
+#   benchmarks/run.sh                 # all scenarios, 2 rounds
+#   ROUNDS=1 benchmarks/run.sh fanout idle
+#
+# Scenarios: fanout (1,000 subscribers in one stream, 10 publishers, 20 msg/s), capacity (the highest rate into
+# that stream with p99 under 250 ms and no loss), rooms (2,000 connections over 200 streams), idle (10,000
+# connections: memory per connection), churn (connect and disconnect 200 per second for 30 s).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/artifacts/bench"
+rounds="${ROUNDS:-2}"
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout capacity rooms idle churn)
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo "==> Building (Release)"
+dotnet publish "$root/samples/StreamChat.Samples.Kestrel" -c Release -o "$out/streamchat" -v q -nologo >/dev/null
+dotnet publish "$root/benchmarks/Peers/SignalRChat" -c Release -o "$out/signalr" -v q -nologo >/dev/null
+dotnet publish "$root/benchmarks/StreamChat.LoadTest" -c Release -o "$out/loadtest" -v q -nologo >/dev/null
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="$out/results-$stamp"
+mkdir -p "$results"
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+trap stop_server EXIT
+
+start_server() { # target -> sets server_pid and url
+  export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning
+  if [ "$1" = streamchat ]; then
+    Urls=http://127.0.0.1:5000 StreamChat__AllowDevelopmentIdentity=true \
+      dotnet "$out/streamchat/StreamChat.Samples.Kestrel.dll" --contentRoot "$out/streamchat" > "$results/server-$1.log" 2>&1 &
+    server_pid=$!; url="ws://127.0.0.1:5000/chat"; port=5000
+  else
+    Urls=http://127.0.0.1:5001 dotnet "$out/signalr/SignalRChat.dll" > "$results/server-$1.log" 2>&1 &
+    server_pid=$!; url="http://127.0.0.1:5001/chathub"; port=5001
+  fi
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
+  echo "run.sh: the $1 server did not start; see $results/server-$1.log" >&2; exit 1
+}
+
+args_for() {
+  case "$1" in
+    fanout)   echo "run --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20" ;;
+    capacity) echo "capacity --connections 1000 --streams 1 --publishers 10 --start-rate 50 --duration 8" ;;
+    rooms)    echo "run --connections 2000 --streams 200 --publishers 200 --rate 200 --duration 20" ;;
+    idle)     echo "idle --connections 10000 --streams 100 --connect-concurrency 100" ;;
+    churn)    echo "churn --churn-rate 200 --duration 30 --streams 20" ;;
+    *) echo "unknown scenario $1" >&2; exit 2 ;;
+  esac
+}
+
+for scenario in "${scenarios[@]}"; do
+  for round in $(seq 1 "$rounds"); do
+    for target in streamchat signalr; do
+      echo "==> $scenario, round $round, $target"
+      start_server "$target"
+      # shellcheck disable=SC2046
+      dotnet "$out/loadtest/StreamChat.LoadTest.dll" $(args_for "$scenario") --target "$target" --url "$url" --server-pid "$server_pid" \
+        | tee "$results/$scenario.$target.$round.txt" | grep -v '^RESULT '
+      stop_server
+      sleep 1
+    done
+  done
+done
+
+echo
+echo "## Results ($stamp, $(nproc) cores, server and load tool on the same machine)"
+dotnet "$out/loadtest/StreamChat.LoadTest.dll" report "$results" | tee "$results/table.md"
