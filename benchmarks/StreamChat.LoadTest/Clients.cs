@@ -154,6 +154,7 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
 internal sealed class SignalRChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
 {
     private HubConnection? _connection;
+    private volatile bool _disposing;
 
     public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
     {
@@ -175,9 +176,9 @@ internal sealed class SignalRChatClient(string streamId, Recorder recorder) : Ch
         });
         _connection.Closed += ex =>
         {
-            if (!Recorder.Stopping)
+            if (!Recorder.Stopping && !_disposing)
             {
-                Recorder.Error("closed: " + ex?.Message);
+                Recorder.Error("closed by the server: " + ex?.Message);
             }
 
             return Task.CompletedTask;
@@ -190,6 +191,7 @@ internal sealed class SignalRChatClient(string streamId, Recorder recorder) : Ch
 
     public override async ValueTask DisposeAsync()
     {
+        _disposing = true;
         if (_connection is not null)
         {
             await _connection.DisposeAsync();

@@ -192,6 +192,7 @@ internal static class Scenarios
         await CloseAllAsync(clients, recorder);
         var summary = best ?? new Dictionary<string, double> { ["p99_ms"] = double.NaN };
         summary["capacity_msgs_per_s"] = good;
+        summary["rate"] = good;
         summary["connect_rate"] = connectRate;
         summary["connect_failures"] = failed;
         Report(options, summary, recorder);

@@ -39,6 +39,9 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
 
     public IServiceProvider Services => Handler.Services;
 
+    /// <summary>Answer 200 for connections the test put in the store itself (silent viewers), instead of 410.</summary>
+    public bool AcceptPostsToUnknownConnections { get; set; }
+
     public static async Task<ApiGatewayLambdaHost> StartAsync(Action<StreamChatOptions>? configure = null, Action<StreamChatLambdaBuilder>? configureBuilder = null, bool configuredEndpoint = false)
     {
         var api = await ManagementApiStandIn.StartAsync();
@@ -79,7 +82,12 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
 
     private int Route(string connectionId, byte[] body)
     {
-        if (!_open.TryGetValue(connectionId, out var connection) || !connection.Deliver(body))
+        if (!_open.TryGetValue(connectionId, out var connection))
+        {
+            return AcceptPostsToUnknownConnections ? 200 : 410;
+        }
+
+        if (!connection.Deliver(body))
         {
             return 410;
         }
