@@ -205,6 +205,7 @@ internal static class Scenarios
         var recorder = new Recorder();
         var before = ProcessStats.Read(options.ServerPid);
         var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "idle");
+        var connected = ProcessStats.Read(options.ServerPid);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var after = ProcessStats.Read(options.ServerPid);
         var result = new Dictionary<string, double>
@@ -216,6 +217,7 @@ internal static class Scenarios
             ["server_rss_mb"] = after is { } a ? a.RssKb / 1024.0 : double.NaN,
             ["server_kb_per_connection"] = before is { } b && after is { } c && clients.Count > 0 ? (c.RssKb - b.RssKb) / (double)clients.Count : double.NaN,
             ["tool_rss_mb"] = Environment.WorkingSet / 1024.0 / 1024.0,
+            ["server_idle_cpu_s"] = connected is { } x && after is { } y ? y.CpuSeconds - x.CpuSeconds : double.NaN,
         };
         await CloseAllAsync(clients, recorder);
         Report(options, result, recorder);
