@@ -71,7 +71,13 @@ internal static class Report
     private static double? Median(List<Dictionary<string, double>>? runs, string key)
     {
         var values = runs?.Where(r => r.TryGetValue(key, out var v) && !double.IsNaN(v)).Select(r => r[key]).Order().ToArray();
-        return values is { Length: > 0 } ? values[values.Length / 2] : null;
+        if (values is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var middle = values.Length / 2;
+        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private static string Format(double? value) => value is { } v ? v.ToString(v >= 100 ? "0" : "0.##", CultureInfo.InvariantCulture) : "-";
