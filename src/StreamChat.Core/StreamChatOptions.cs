@@ -46,7 +46,7 @@ public sealed class StreamChatOptions
     /// Gets or sets the most connections one stream may hold; a handshake beyond it is refused with 429.
     /// </summary>
     /// <value>
-    /// The default is <see langword="null"/>: no limit. Checking costs one read of the stream's connection ids per
+    /// The default is <see langword="null"/>: no limit. Checking costs one count of the stream's connections per
     /// handshake (one Query on DynamoDB), so set it only when you need it.
     /// </value>
     [Range(1, int.MaxValue)]

@@ -31,15 +31,6 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         }
     }
 
-    private static string Type(JsonElement frame) => frame.GetProperty("type").GetString()!;
-
-    private static void AssertTimestamp(JsonElement frame)
-    {
-        var text = frame.GetProperty("timestamp").GetString()!;
-        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", text);
-        Assert.InRange(DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
-    }
-
     private Task<int> CountAsync(string streamId) => Host.Services.GetRequiredService<IConnectionStore>().CountAsync(streamId);
 
     [Fact]
@@ -50,13 +41,13 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await alice.SendAsync("""{"action":"hello"}""");
 
         var welcome = await alice.ReceiveAsync();
-        Assert.Equal("welcome", Type(welcome));
+        Assert.Equal("welcome", ProtocolAssert.Type(welcome));
         Assert.Equal("s1", welcome.GetProperty("streamId").GetString());
         Assert.Equal("alice", welcome.GetProperty("userId").GetString());
         Assert.Equal("Alice", welcome.GetProperty("username").GetString());
         Assert.Equal("Hello from the test host", welcome.GetProperty("message").GetString());
         Assert.Equal(1, welcome.GetProperty("viewerCount").GetInt32());
-        AssertTimestamp(welcome);
+        ProtocolAssert.Timestamp(welcome);
     }
 
     [Fact]
@@ -68,11 +59,11 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
 
         var joined = await alice.ReceiveAsync();
-        Assert.Equal("user_joined", Type(joined));
+        Assert.Equal("user_joined", ProtocolAssert.Type(joined));
         Assert.Equal("s1", joined.GetProperty("streamId").GetString());
         Assert.Equal("bob", joined.GetProperty("userId").GetString());
         Assert.Equal("Bob", joined.GetProperty("username").GetString());
-        AssertTimestamp(joined);
+        ProtocolAssert.Timestamp(joined);
         Assert.Empty(await bob.DrainAsync());
         Assert.Empty(await outsider.DrainAsync());
 
@@ -98,7 +89,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         Assert.Equal("Alice", toBob.GetProperty("username").GetString());
         Assert.Equal("s1", toBob.GetProperty("streamId").GetString());
         Assert.Equal(26, toBob.GetProperty("messageId").GetString()!.Length);
-        AssertTimestamp(toBob);
+        ProtocolAssert.Timestamp(toBob);
         Assert.Empty(await outsider.DrainAsync());
     }
 
@@ -134,11 +125,11 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await alice.SendAsync(frame);
 
         var error = await alice.ReceiveAsync();
-        Assert.Equal("error", Type(error));
+        Assert.Equal("error", ProtocolAssert.Type(error));
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
-        AssertTimestamp(error);
-        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+        ProtocolAssert.Timestamp(error);
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }
 
     [Fact]
@@ -150,7 +141,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
 
         await alice.SendMessageAsync(string.Concat(Enumerable.Repeat("abcdefghij", 50)) + "k");
         Assert.Equal("message_too_long", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
-        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
 
         await alice.SendMessageAsync("  " + string.Concat(Enumerable.Repeat("abcdefghij", 50)) + "  ");
         Assert.Equal(500, (await bob.ReceiveAsync("message")).GetProperty("message").GetString()!.Length);
@@ -166,7 +157,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await alice.SendAsync(JsonSerializer.Serialize(new { action = "message", message = new string('z', 40_000) }));
 
         Assert.Equal("frame_too_large", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
-        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }
 
     [Fact]
@@ -178,7 +169,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
 
         await alice.SendAsync(frame);
 
-        Assert.Equal("pong", Type(await alice.ReceiveAsync()));
+        Assert.Equal("pong", ProtocolAssert.Type(await alice.ReceiveAsync()));
     }
 
     [Theory]
@@ -195,10 +186,10 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await alice.SendMessageAsync(text);
 
         var blocked = await alice.ReceiveAsync();
-        Assert.Equal("message_blocked", Type(blocked));
+        Assert.Equal("message_blocked", ProtocolAssert.Type(blocked));
         Assert.Equal(reason, blocked.GetProperty("reason").GetString());
         Assert.False(string.IsNullOrWhiteSpace(blocked.GetProperty("message").GetString()));
-        AssertTimestamp(blocked);
+        ProtocolAssert.Timestamp(blocked);
         Assert.Empty(await bob.DrainAsync());
 
         await bob.SendAsync("""{"action":"history"}""");
@@ -221,7 +212,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         var notice = await alice.ReceiveAsync("message_redacted");
         Assert.Equal("pii", notice.GetProperty("reason").GetString());
         Assert.Equal(seen.GetProperty("messageId").GetString(), notice.GetProperty("messageId").GetString());
-        AssertTimestamp(notice);
+        ProtocolAssert.Timestamp(notice);
         Assert.Empty(await bob.DrainAsync());
 
         await bob.SendAsync("""{"action":"history"}""");
@@ -244,12 +235,12 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
 
         var history = await late.ReceiveAsync("history");
         Assert.Equal("s1", history.GetProperty("streamId").GetString());
-        AssertTimestamp(history);
+        ProtocolAssert.Timestamp(history);
         var messages = history.GetProperty("messages").EnumerateArray().ToList();
         Assert.Equal(["message 3", "message 4", "message 5"], messages.Select(m => m.GetProperty("message").GetString()));
         Assert.All(messages, m =>
         {
-            Assert.Equal("message", Type(m));
+            Assert.Equal("message", ProtocolAssert.Type(m));
             Assert.Equal("alice", m.GetProperty("userId").GetString());
             Assert.Equal("Alice", m.GetProperty("username").GetString());
         });
@@ -265,8 +256,8 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await alice.SendAsync("""{"action":"ping"}""");
 
         var pong = await alice.ReceiveAsync();
-        Assert.Equal("pong", Type(pong));
-        AssertTimestamp(pong);
+        Assert.Equal("pong", ProtocolAssert.Type(pong));
+        ProtocolAssert.Timestamp(pong);
     }
 
     [Fact]
@@ -282,7 +273,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         Assert.Equal("bob", left.GetProperty("userId").GetString());
         Assert.Equal("Bob", left.GetProperty("username").GetString());
         Assert.Equal("s1", left.GetProperty("streamId").GetString());
-        AssertTimestamp(left);
+        ProtocolAssert.Timestamp(left);
         Assert.Equal(1, await CountAsync("s1"));
         await bob.DisposeAsync();
     }
@@ -361,13 +352,5 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         }
 
         await sends.DefaultTimeout();
-    }
-
-    private static async Task AssertStillUsableAndNothingLeakedAsync(IChatTestConnection sender, IChatTestConnection other)
-    {
-        Assert.Empty(await sender.DrainAsync());
-        Assert.Empty(await other.DrainAsync());
-        await sender.SendMessageAsync("still here");
-        Assert.Equal("still here", (await other.ReceiveAsync("message")).GetProperty("message").GetString());
     }
 }

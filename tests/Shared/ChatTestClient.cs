@@ -6,10 +6,9 @@ using System.Threading.Channels;
 namespace StreamChat.Testing;
 
 /// <summary>A real WebSocket client speaking the StreamChat protocol, with bounded waits for every frame.</summary>
-internal sealed class ChatTestClient : IChatTestConnection
+internal sealed class ChatTestClient : ChatTestConnectionBase
 {
     private readonly ClientWebSocket _socket;
-    private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly Task _receiveLoop;
     private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -38,14 +37,11 @@ internal sealed class ChatTestClient : IChatTestConnection
         return (int)socket.HttpStatusCode;
     }
 
-    public Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
+    public override Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
 
-    public Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
+    public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask().DefaultTimeout();
 
-    public Task SendMessageAsync(string text) => SendAsync(JsonSerializer.Serialize(new { action = "message", message = text }));
-
-    /// <summary>Sends one frame split into WebSocket fragments.</summary>
     public async Task SendFragmentedAsync(byte[] bytes, int fragmentSize)
     {
         for (var offset = 0; offset < bytes.Length; offset += fragmentSize)
@@ -55,64 +51,7 @@ internal sealed class ChatTestClient : IChatTestConnection
         }
     }
 
-    public async Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan);
-        try
-        {
-            return await _frames.Reader.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException("No frame arrived in time.");
-        }
-        catch (ChannelClosedException)
-        {
-            throw new InvalidOperationException("The socket closed before the expected frame arrived.");
-        }
-    }
-
-    /// <summary>Receives frames until one of <paramref name="type"/> arrives, skipping others.</summary>
-    public async Task<JsonElement> ReceiveAsync(string type, TimeSpan? timeout = null)
-    {
-        while (true)
-        {
-            var frame = await ReceiveAsync(timeout);
-            if (frame.GetProperty("type").GetString() == type)
-            {
-                return frame;
-            }
-        }
-    }
-
-    /// <summary>Asserts that nothing arrives within <paramref name="window"/>.</summary>
-    public async Task AssertNoFrameAsync(TimeSpan window)
-    {
-        await Task.Delay(window);
-        if (_frames.Reader.TryRead(out var frame))
-        {
-            Assert.Fail("Expected no frame but got: " + frame.GetRawText());
-        }
-    }
-
-    /// <summary>Round-trips a ping, so every frame the server sent before it has arrived.</summary>
-    public async Task<List<JsonElement>> DrainAsync()
-    {
-        await SendAsync("""{"action":"ping"}""");
-        var frames = new List<JsonElement>();
-        while (true)
-        {
-            var frame = await ReceiveAsync();
-            if (frame.GetProperty("type").GetString() == "pong")
-            {
-                return frames;
-            }
-
-            frames.Add(frame);
-        }
-    }
-
-    public async Task CloseAsync()
+    public override async Task CloseAsync()
     {
         if (_socket.State == WebSocketState.Open)
         {
@@ -122,7 +61,7 @@ internal sealed class ChatTestClient : IChatTestConnection
         await _receiveLoop.DefaultTimeout();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         try
         {
@@ -162,7 +101,7 @@ internal sealed class ChatTestClient : IChatTestConnection
                 if (result.EndOfMessage)
                 {
                     using var doc = JsonDocument.Parse(message.ToArray());
-                    _frames.Writer.TryWrite(doc.RootElement.Clone());
+                    Frames.Writer.TryWrite(doc.RootElement.Clone());
                     message.SetLength(0);
                 }
             }
@@ -173,7 +112,7 @@ internal sealed class ChatTestClient : IChatTestConnection
         }
         finally
         {
-            _frames.Writer.TryComplete();
+            Frames.Writer.TryComplete();
         }
     }
 }

@@ -14,21 +14,24 @@ namespace StreamChat.Aws.Internal;
 /// </summary>
 internal sealed class AwsRequestSigner
 {
-    private readonly AWSCredentials _credentials;
-    private readonly RegionEndpoint _region;
-    private readonly string _service;
+    // One set of parameters for every signature (no SignedAt: each is signed at the moment it is made).
+    private readonly AWSSigV4Parameters _parameters;
 
     public AwsRequestSigner(string service, string? region, AWSCredentials? credentials, string regionSettingName)
     {
-        _service = service;
-        _region = region is { Length: > 0 } name
+        var regionEndpoint = region is { Length: > 0 } name
             ? RegionEndpoint.GetBySystemName(name)
             : FallbackRegionFactory.GetRegionEndpoint() ?? throw new InvalidOperationException(
                 $"No region for signing {service} requests: set {regionSettingName} or the AWS_REGION environment variable.");
-        _credentials = credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        _parameters = new AWSSigV4Parameters
+        {
+            Credentials = credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(null),
+            Region = regionEndpoint,
+            Service = service,
+        };
     }
 
-    public string RegionName => _region.SystemName;
+    public string RegionName => _parameters.Region.SystemName;
 
     public HttpRequestMessage Create(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body, string? contentType, string? target = null)
     {
@@ -50,7 +53,7 @@ internal sealed class AwsRequestSigner
             signing.Headers["X-Amz-Target"] = target;
         }
 
-        var result = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters { Credentials = _credentials, Region = _region, Service = _service });
+        var result = AWSSigV4Signer.Sign(signing, _parameters);
         var request = new HttpRequestMessage(method, uri);
         if (!body.IsEmpty || contentType is not null)
         {
@@ -58,7 +61,7 @@ internal sealed class AwsRequestSigner
             if (contentType is not null)
             {
                 // A header value object of its own: they are mutable, so requests never share one.
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             }
         }
 
@@ -67,12 +70,10 @@ internal sealed class AwsRequestSigner
             request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         }
 
+        // The signer returns only what it adds (Authorization, X-Amz-Date, X-Amz-Content-SHA256, the session token).
         foreach (var header in result.Headers)
         {
-            if (!string.Equals(header.Key, "X-Amz-Target", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
 
         return request;

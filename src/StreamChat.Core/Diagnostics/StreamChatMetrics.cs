@@ -7,6 +7,7 @@ namespace StreamChat.Core.Diagnostics;
 internal sealed class StreamChatMetrics : IDisposable
 {
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly UpDownCounter<long> _connectionsOpen;
     private readonly Counter<long> _messagesReceived;
     private readonly Counter<long> _messagesDelivered;
@@ -18,6 +19,8 @@ internal sealed class StreamChatMetrics : IDisposable
     public StreamChatMetrics(IMeterFactory? meterFactory = null)
     {
         // Without DI metrics (e.g. a bare Lambda service collection) the meter is still published.
+        // A factory's meter is shared by name (the AWS clients use it too) and disposed by the factory.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(StreamChatConstants.MeterName) ?? new Meter(StreamChatConstants.MeterName);
         _connectionsOpen = _meter.CreateUpDownCounter<long>("streamchat.connections.open", "{connection}", "Connections currently open.");
         _messagesReceived = _meter.CreateCounter<long>("streamchat.messages.received", "{message}", "Chat messages received from clients.");
@@ -44,5 +47,11 @@ internal sealed class StreamChatMetrics : IDisposable
 
     public void BroadcastCompleted(TimeSpan elapsed) => _broadcastDuration.Record(elapsed.TotalSeconds);
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 }

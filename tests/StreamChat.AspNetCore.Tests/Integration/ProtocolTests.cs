@@ -22,15 +22,6 @@ public sealed class ProtocolTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static string Type(JsonElement frame) => frame.GetProperty("type").GetString()!;
-
-    private static void AssertTimestamp(JsonElement frame)
-    {
-        var text = frame.GetProperty("timestamp").GetString()!;
-        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", text);
-        Assert.InRange(DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
-    }
-
     [Fact]
     public async Task Open_SendsWelcomeAtOpen_AndAnotherForEveryHello()
     {
@@ -42,13 +33,13 @@ public sealed class ProtocolTests : IAsyncLifetime
 
         foreach (var welcome in new[] { atOpen, forHello })
         {
-            Assert.Equal("welcome", Type(welcome));
+            Assert.Equal("welcome", ProtocolAssert.Type(welcome));
             Assert.Equal("s1", welcome.GetProperty("streamId").GetString());
             Assert.Equal("alice", welcome.GetProperty("userId").GetString());
             Assert.Equal("Alice", welcome.GetProperty("username").GetString());
             Assert.Equal("Hello from the test host", welcome.GetProperty("message").GetString());
             Assert.Equal(1, welcome.GetProperty("viewerCount").GetInt32());
-            AssertTimestamp(welcome);
+            ProtocolAssert.Timestamp(welcome);
         }
     }
 
@@ -63,7 +54,7 @@ public sealed class ProtocolTests : IAsyncLifetime
         await alice.SendFragmentedAsync(big, 3000);
 
         Assert.Equal("frame_too_large", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
-        await AssertStillUsableAndNothingLeakedAsync(alice, bob);
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }
 
     [Fact]
@@ -76,7 +67,7 @@ public sealed class ProtocolTests : IAsyncLifetime
 
         await alice.SendFragmentedAsync(frame, 1000);
 
-        Assert.Equal("pong", Type(await alice.ReceiveAsync()));
+        Assert.Equal("pong", ProtocolAssert.Type(await alice.ReceiveAsync()));
     }
 
     [Fact]
@@ -134,13 +125,5 @@ public sealed class ProtocolTests : IAsyncLifetime
         await stop.DefaultTimeout();
         await alice.DisposeAsync();
         await server.DisposeAsync();
-    }
-
-    private static async Task AssertStillUsableAndNothingLeakedAsync(ChatTestClient sender, ChatTestClient other)
-    {
-        Assert.Empty(await sender.DrainAsync());
-        Assert.Empty(await other.DrainAsync());
-        await sender.SendMessageAsync("still here");
-        Assert.Equal("still here", (await other.ReceiveAsync("message")).GetProperty("message").GetString());
     }
 }

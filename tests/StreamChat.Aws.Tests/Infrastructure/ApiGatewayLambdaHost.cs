@@ -189,10 +189,9 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
 }
 
 /// <summary>A client of the AWS host: its frames arrive through the Management API stand-in.</summary>
-internal sealed class LambdaTestConnection : IChatTestConnection
+internal sealed class LambdaTestConnection : ChatTestConnectionBase
 {
     private readonly ApiGatewayLambdaHost _host;
-    private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private int _closed;
 
     public LambdaTestConnection(ApiGatewayLambdaHost host, string connectionId)
@@ -211,12 +210,12 @@ internal sealed class LambdaTestConnection : IChatTestConnection
         }
 
         using var document = JsonDocument.Parse(body);
-        return _frames.Writer.TryWrite(document.RootElement.Clone());
+        return Frames.Writer.TryWrite(document.RootElement.Clone());
     }
 
-    public Task SendAsync(string json) => InvokeMessageAsync(Events.Message(ConnectionId, json, base64: false));
+    public override Task SendAsync(string json) => InvokeMessageAsync(Events.Message(ConnectionId, json, base64: false));
 
-    public Task SendRawAsync(ReadOnlyMemory<byte> bytes)
+    public override Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
         // A text frame arrives as a string; anything that is not UTF-8 can only come as a binary frame, base64-encoded.
         return System.Text.Unicode.Utf8.IsValid(bytes.Span)
@@ -226,78 +225,22 @@ internal sealed class LambdaTestConnection : IChatTestConnection
 
     public Task SendBase64Async(string json) => InvokeMessageAsync(Events.Message(ConnectionId, Convert.ToBase64String(Encoding.UTF8.GetBytes(json)), base64: true));
 
-    public Task SendMessageAsync(string text) => SendAsync(JsonSerializer.Serialize(new { action = "message", message = text }));
-
     private async Task InvokeMessageAsync(JsonNode evt)
     {
         var response = await _host.InvokeAsync(evt);
         Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
     }
 
-    public async Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan);
-        try
-        {
-            return await _frames.Reader.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException("No frame arrived in time.");
-        }
-        catch (ChannelClosedException)
-        {
-            throw new InvalidOperationException("The connection closed before the expected frame arrived.");
-        }
-    }
-
-    public async Task<JsonElement> ReceiveAsync(string type, TimeSpan? timeout = null)
-    {
-        while (true)
-        {
-            var frame = await ReceiveAsync(timeout);
-            if (frame.GetProperty("type").GetString() == type)
-            {
-                return frame;
-            }
-        }
-    }
-
-    public async Task AssertNoFrameAsync(TimeSpan window)
-    {
-        await Task.Delay(window);
-        if (_frames.Reader.TryRead(out var frame))
-        {
-            Assert.Fail("Expected no frame but got: " + frame.GetRawText());
-        }
-    }
-
-    public async Task<List<JsonElement>> DrainAsync()
-    {
-        await SendAsync("""{"action":"ping"}""");
-        var frames = new List<JsonElement>();
-        while (true)
-        {
-            var frame = await ReceiveAsync();
-            if (frame.GetProperty("type").GetString() == "pong")
-            {
-                return frames;
-            }
-
-            frames.Add(frame);
-        }
-    }
-
-    public async Task CloseAsync()
+    public override async Task CloseAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            _frames.Writer.TryComplete();
+            Frames.Writer.TryComplete();
             await _host.DisconnectAsync(ConnectionId);
         }
     }
 
-    public async ValueTask DisposeAsync() => await CloseAsync();
+    public override async ValueTask DisposeAsync() => await CloseAsync();
 }
 
 /// <summary>API Gateway WebSocket proxy events, shaped like captured ones (mixed-case headers, multi-value maps).</summary>

@@ -16,8 +16,7 @@ internal enum PostOutcome
 }
 
 /// <summary>
-/// The API Gateway Management API over <see cref="HttpClient"/>: PostToConnection and DeleteConnection,
-/// signed with AWSSDK.Core's SigV4 signer for service <c>execute-api</c>. 429, 5xx, time-outs and transport
+/// The API Gateway Management API over <see cref="HttpClient"/>: PostToConnection, signed with AWSSDK.Core's SigV4 signer for service <c>execute-api</c>. 429, 5xx, time-outs and transport
 /// errors are retried with exponential backoff and jitter (Polly); each attempt is a new, freshly signed request.
 /// </summary>
 internal sealed class ApiGatewayManagementClient : IDisposable
@@ -110,20 +109,6 @@ internal sealed class ApiGatewayManagementClient : IDisposable
         {
             return (PostOutcome.Failed, null);
         }
-    }
-
-    public async Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        var uri = new Uri(CurrentBasePath + Uri.EscapeDataString(connectionId));
-        using var response = await _retry.ExecuteAsync(
-            static async (state, ct) =>
-            {
-                using var request = state.client._signer.Create(HttpMethod.Delete, state.uri, ReadOnlyMemory<byte>.Empty, null);
-                return await state.client._http.SendAsync(request, ct).ConfigureAwait(false);
-            },
-            (client: this, uri),
-            cancellationToken).ConfigureAwait(false);
-        return response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.OK or HttpStatusCode.Gone;
     }
 
     public void Dispose() => _http.Dispose();

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using StreamChat.Aws.Internal;
-
 namespace StreamChat.Aws.Comprehend.Internal;
 
 /// <summary>
@@ -29,6 +28,7 @@ internal sealed class ComprehendClient : IDisposable
     private readonly Uri _endpoint;
     private readonly ResiliencePipeline _retry;
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _billedUnits;
     private readonly Histogram<double> _duration;
@@ -64,6 +64,8 @@ internal sealed class ComprehendClient : IDisposable
             })
             .Build();
 
+        // A factory's meter is shared by name and disposed by the factory; only a meter made here is ours to dispose.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create("StreamChat") ?? new Meter("StreamChat");
         _requests = _meter.CreateCounter<long>("streamchat.comprehend.requests", "{request}", "Comprehend calls, by operation and outcome (every attempt).");
         _billedUnits = _meter.CreateCounter<long>("streamchat.comprehend.billed_units", "{unit}", "Comprehend units billed (100 characters, at least 3 per request), by operation.");
@@ -188,6 +190,9 @@ internal sealed class ComprehendClient : IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        _meter.Dispose();
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
     }
 }

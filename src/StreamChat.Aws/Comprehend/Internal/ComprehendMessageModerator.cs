@@ -166,6 +166,12 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     /// <summary>The text cut into at most 10 segments of at most 1 KB each (DetectToxicContent's limits), on character boundaries.</summary>
     internal static string[] Segments(string text)
     {
+        // A chat line (at most 4 bytes a character) nearly always fits one segment: no walk needed.
+        if (text.Length * 4 <= ToxicSegmentMaxBytes || Encoding.UTF8.GetByteCount(text) <= ToxicSegmentMaxBytes)
+        {
+            return [text];
+        }
+
         var segments = new List<string>();
         var start = 0;
         while (start < text.Length && segments.Count < ToxicMaxSegments)
@@ -175,7 +181,7 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
             start += length;
         }
 
-        return segments.Count == 0 ? [text] : [.. segments];
+        return [.. segments];
     }
 
     private static int PrefixLength(string text, int start, int maxBytes)

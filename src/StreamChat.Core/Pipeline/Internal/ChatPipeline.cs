@@ -76,7 +76,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         try
         {
             if (_options.MaxConnectionsPerStream is { } limit
-                && (await _connections.GetConnectionIdsAsync(connection.StreamId, cancellationToken).ConfigureAwait(false)).Count >= limit)
+                && await _connections.CountAsync(connection.StreamId, cancellationToken).ConfigureAwait(false) >= limit)
             {
                 Log.ConnectionRefused(_logger, request.ConnectionId, 429, "stream connection limit reached");
                 return ConnectResult.Refuse(429, "This stream's chat is full. Try again later.");
