@@ -224,18 +224,63 @@ internal static class Scenarios
         return result;
     }
 
-    /// <summary>Connects and disconnects at a steady rate (each connection lives 1 s), then checks memory and handles settle back.</summary>
+    /// <summary>
+    /// Connects and disconnects at a steady rate (each connection lives 1 s), and checks that memory and handles come
+    /// back. A short warm-up churn first brings the server to its steady state (JIT, pools, thread pool), so the baseline
+    /// is a warm server. Then two equal phases: after each, the tool waits for the server to settle, has it run a full
+    /// GC, and reads its managed heap, resident memory and open files. A leak grows the heap in both phases alike; a
+    /// server that keeps nothing per finished connection ends phase 2 where phase 1 ended.
+    /// </summary>
     public static async Task<Dictionary<string, double>> ChurnAsync(LoadOptions options)
     {
         var recorder = new Recorder();
-        var before = ProcessStats.Read(options.ServerPid);
+        var cold = ProcessStats.Read(options.ServerPid);
+        var warmup = await ChurnPhaseAsync(options, Math.Min(5, options.Duration), 0, recorder);
+        var before = await SettledAsync(options.ServerPid);
+        var opened1 = await ChurnPhaseAsync(options, options.Duration, 1_000_000, recorder);
+        var after1 = await SettledAsync(options.ServerPid);
+        var opened2 = await ChurnPhaseAsync(options, options.Duration, 2_000_000, recorder);
+        var after2 = await SettledAsync(options.ServerPid);
+        var result = new Dictionary<string, double>
+        {
+            ["opened"] = opened1 + opened2,
+            ["warmup_opened"] = warmup,
+            ["errors"] = recorder.Current.ErrorCount,
+            ["server_rss_cold_mb"] = cold is { } c ? c.RssKb / 1024.0 : double.NaN,
+            ["server_rss_before_mb"] = before.Stats is { } b ? b.RssKb / 1024.0 : double.NaN,
+            ["server_rss_after_mb"] = after1.Stats is { } a1 ? a1.RssKb / 1024.0 : double.NaN,
+            ["server_rss_after2_mb"] = after2.Stats is { } a2 ? a2.RssKb / 1024.0 : double.NaN,
+            ["server_heap_before_mb"] = before.HeapMb ?? double.NaN,
+            ["server_heap_after_mb"] = after1.HeapMb ?? double.NaN,
+            ["server_heap_after2_mb"] = after2.HeapMb ?? double.NaN,
+            ["server_fds_cold"] = cold?.OpenFiles ?? double.NaN,
+            ["server_fds_before"] = before.Stats?.OpenFiles ?? double.NaN,
+            ["server_fds_after"] = after1.Stats?.OpenFiles ?? double.NaN,
+            ["server_fds_after2"] = after2.Stats?.OpenFiles ?? double.NaN,
+            ["server_threads_after2"] = after2.Stats?.Threads ?? double.NaN,
+        };
+        Report(options, result, recorder);
+        return result;
+    }
+
+    /// <summary>Waits for closed connections to finish on the server, then forces a full GC in it and reads its state.</summary>
+    private static async Task<(ProcessStats? Stats, double? HeapMb)> SettledAsync(int? pid)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var heap = await GcProbe.HeapAfterFullGcMbAsync(pid);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return (ProcessStats.Read(pid), heap);
+    }
+
+    private static async Task<long> ChurnPhaseAsync(LoadOptions options, double seconds, int firstId, Recorder recorder)
+    {
         var start = Stopwatch.GetTimestamp();
         var tasks = new List<Task>();
         long opened = 0;
         for (var n = 0; ; n++)
         {
             var due = TimeSpan.FromSeconds(n / options.ChurnRate);
-            if (due >= TimeSpan.FromSeconds(options.Duration))
+            if (due >= TimeSpan.FromSeconds(seconds))
             {
                 break;
             }
@@ -246,7 +291,7 @@ internal static class Scenarios
                 await Task.Delay(wait);
             }
 
-            var id = n;
+            var id = firstId + n;
             tasks.Add(Task.Run(async () =>
             {
                 var client = ChatClient.Create(options.Target, "stream-" + (id % options.Streams), recorder);
@@ -269,20 +314,7 @@ internal static class Scenarios
         }
 
         await Task.WhenAll(tasks);
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var after = ProcessStats.Read(options.ServerPid);
-        var result = new Dictionary<string, double>
-        {
-            ["opened"] = opened,
-            ["errors"] = recorder.Current.ErrorCount,
-            ["server_rss_before_mb"] = before is { } b ? b.RssKb / 1024.0 : double.NaN,
-            ["server_rss_after_mb"] = after is { } a ? a.RssKb / 1024.0 : double.NaN,
-            ["server_fds_before"] = before?.OpenFiles ?? double.NaN,
-            ["server_fds_after"] = after?.OpenFiles ?? double.NaN,
-            ["server_threads_after"] = after?.Threads ?? double.NaN,
-        };
-        Report(options, result, recorder);
-        return result;
+        return opened;
     }
 
     private static void Report(LoadOptions options, Dictionary<string, double> result, Recorder recorder)
