@@ -1,40 +1,51 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace StreamChat.AspNetCore.Internal;
 
 /// <summary>
-/// One accepted WebSocket: a bounded outbound queue drained by a single writer, so senders never
-/// wait on this socket. A full queue means the client cannot keep up: it is closed, not waited on.
+/// One accepted WebSocket and its outbound side. Senders never wait on this socket:
+/// <list type="bullet">
+/// <item>When nothing is being sent, a frame is written at once on the caller's thread. Kestrel's write only copies
+/// into the connection's output pipe, so this is quick, and it saves a thread-pool hop per recipient.</item>
+/// <item>While a write is in flight (the client reads slowly, or another thread is writing), frames wait in a small
+/// ring buffer. A send pump on the thread pool drains it; the frames it writes back to back pile up in Kestrel's
+/// output pipe and leave in one socket write.</item>
+/// <item>A full buffer means the client cannot keep up: it is closed, not waited on.</item>
+/// </list>
+/// An idle connection holds no writer task, no queue array and no cancellation source; only this object.
 /// </summary>
-internal sealed partial class WebSocketChatConnection : IDisposable
+internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDisposable
 {
+    private const int InitialQueueSize = 8;
+
+    // Kept after a drain up to this size, so a busy connection does not reallocate; a larger one is dropped.
+    private const int RetainedQueueSize = 64;
+
     private readonly WebSocket _socket;
-    private readonly Channel<ReadOnlyMemory<byte>> _outbound;
-    private readonly CancellationTokenSource _abort = new();
+    private readonly int _capacity;
     private readonly TimeSpan _closeTimeout;
     private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private ReadOnlyMemory<byte>[]? _queue;
+    private int _head;
+    private int _count;
+    private bool _sending;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = string.Empty;
+    private TaskCompletionSource? _closed;
+    private Timer? _abortTimer;
 
     public WebSocketChatConnection(string connectionId, string streamId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         ConnectionId = connectionId;
         StreamId = streamId;
         _socket = socket;
+        _capacity = queueCapacity;
         _closeTimeout = closeTimeout;
         _logger = logger;
-        _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-
-        // Aborting the socket ends any pending receive or send at once.
-        _abort.Token.Register(static state => ((WebSocket)state!).Abort(), socket);
     }
 
     public string ConnectionId { get; }
@@ -46,74 +57,181 @@ internal sealed partial class WebSocketChatConnection : IDisposable
     /// <summary>Fires once when the connection starts closing for any reason.</summary>
     public event Action<WebSocketChatConnection>? Closing;
 
-    /// <summary>Queues a frame without waiting. Returns false if the connection is closing or could not keep up.</summary>
+    /// <summary>
+    /// Sends or queues a frame without waiting. Returns false if the connection is closing or could not keep up
+    /// (it is then being closed).
+    /// </summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        if (IsClosing)
+        var full = false;
+        lock (_gate)
         {
+            if (_closing != 0)
+            {
+                return false;
+            }
+
+            if (!_sending)
+            {
+                // Idle: this caller owns the send side until its write completes.
+                _sending = true;
+            }
+            else if (_count < _capacity)
+            {
+                Enqueue(frame);
+                return true;
+            }
+            else
+            {
+                full = true;
+            }
+        }
+
+        if (full)
+        {
+            Log.SlowConsumer(_logger, ConnectionId);
+            BeginClose(WebSocketCloseStatus.PolicyViolation, "Too slow: the send queue is full.");
             return false;
         }
 
-        if (_outbound.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        Log.SlowConsumer(_logger, ConnectionId);
-        BeginClose(WebSocketCloseStatus.PolicyViolation, "Too slow: the send queue is full.");
-        return false;
+        SendNow(frame);
+        return true;
     }
 
     /// <summary>
-    /// Starts closing: queued frames are dropped, a close frame is sent, and the socket is aborted if the
-    /// handshake does not finish within the close timeout. Never waits.
+    /// Starts closing: queued frames are dropped, a close frame is sent after any write in flight, and the socket is
+    /// aborted if the handshake does not finish within the close timeout. Never waits.
     /// </summary>
-    public void BeginClose(WebSocketCloseStatus status, string description)
+    public void BeginClose(WebSocketCloseStatus status, string description) => _ = CloseAsync(status, description);
+
+    /// <summary>Starts closing as <see cref="BeginClose"/> does; the task completes when the close frame was sent or the socket gave up.</summary>
+    public Task CloseAsync(WebSocketCloseStatus status, string description)
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        bool startPump;
+        Task closed;
+        lock (_gate)
         {
-            return;
+            if (_closing != 0)
+            {
+                return _closed!.Task;
+            }
+
+            Volatile.Write(ref _closing, 1);
+            _closeStatus = status;
+            _closeDescription = description;
+            _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            closed = _closed.Task;
+            ClearQueue();
+            startPump = !_sending;
+            _sending = true;
+            _abortTimer = new Timer(static state => ((WebSocket)state!).Abort(), _socket, _closeTimeout, Timeout.InfiniteTimeSpan);
         }
 
-        _closeStatus = status;
-        _closeDescription = description;
-        _outbound.Writer.TryComplete();
-        try
+        // The close frame goes out from the pump, after any write in flight; the owner of that write hands over to it.
+        if (startPump)
         {
-            _abort.CancelAfter(_closeTimeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already finished.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
 
         Closing?.Invoke(this);
+        return closed;
     }
 
-    /// <summary>Drains the queue to the socket until the connection closes.</summary>
-    public async Task RunWriterAsync()
+    /// <summary>Aborts the socket now (the request is over).</summary>
+    public void Abort()
     {
-        var reader = _outbound.Reader;
+        BeginClose(WebSocketCloseStatus.NormalClosure, string.Empty);
+        _socket.Abort();
+    }
+
+    public void Dispose()
+    {
+        Timer? timer;
+        lock (_gate)
+        {
+            timer = _abortTimer;
+        }
+
+        timer?.Dispose();
+    }
+
+    /// <summary>Runs the send pump on a thread-pool thread (queued by a close, or when frames are left after a write).</summary>
+    void IThreadPoolWorkItem.Execute() => _ = PumpAsync(default);
+
+    private void SendNow(ReadOnlyMemory<byte> frame)
+    {
+        ValueTask send;
         try
         {
-            // No token on the hot path: a cancellable wait or send allocates per call (1,000 recipients, 1,000 times),
-            // while BeginClose completes the queue (ending the wait) and the abort token aborts the socket (ending a send).
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            send = _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            send = ValueTask.FromException(ex);
+        }
+
+        if (!send.IsCompletedSuccessfully)
+        {
+            // The output pipe is full (the client reads slowly) or the write failed: the pump takes it from here.
+            _ = PumpAsync(send);
+            return;
+        }
+
+        send.GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            if (_count == 0 && _closing == 0)
             {
-                while (!IsClosing && reader.TryRead(out var frame))
+                _sending = false;
+                return;
+            }
+        }
+
+        // Frames arrived meanwhile, or a close: drain on the thread pool, not on this (broadcasting) thread.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Owns the send side until the queue is empty: awaits the write in flight, writes the queued frames back to back,
+    /// and sends the close frame once closing.
+    /// </summary>
+    private async Task PumpAsync(ValueTask inFlight)
+    {
+        try
+        {
+            await inFlight.ConfigureAwait(false);
+
+            // No token on the hot path: a cancellable send allocates per call, while a close aborts the socket instead.
+            while (true)
+            {
+                ReadOnlyMemory<byte> frame;
+                lock (_gate)
                 {
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    if (_closing != 0)
+                    {
+                        break;
+                    }
+
+                    if (_count == 0)
+                    {
+                        _sending = false;
+                        if (_queue is { Length: > RetainedQueueSize })
+                        {
+                            _queue = null;
+                        }
+
+                        return;
+                    }
+
+                    frame = Dequeue();
                 }
 
-                if (IsClosing)
-                {
-                    break;
-                }
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, _abort.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -123,28 +241,62 @@ internal sealed partial class WebSocketChatConnection : IDisposable
         catch (WebSocketException ex)
         {
             Log.SendFailed(_logger, ConnectionId, ex);
-            BeginClose(WebSocketCloseStatus.InternalServerError, string.Empty);
         }
         catch (ObjectDisposedException)
         {
             // The socket was torn down under us.
         }
+#pragma warning disable CA1031 // Nothing awaits the pump: log anything unexpected rather than lose it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.PumpFailed(_logger, ConnectionId, ex);
+        }
+
+        // Ended by a close or a failure: the connection is finished either way.
+        BeginClose(WebSocketCloseStatus.InternalServerError, string.Empty);
+        TaskCompletionSource? closed;
+        lock (_gate)
+        {
+            closed = _closed;
+        }
+
+        closed?.TrySetResult();
     }
 
-    /// <summary>Aborts the socket now (the request is over).</summary>
-    public void Abort()
+    private void Enqueue(ReadOnlyMemory<byte> frame)
     {
-        BeginClose(WebSocketCloseStatus.NormalClosure, string.Empty);
-        try
+        if (_queue is null || _count == _queue.Length)
         {
-            _abort.Cancel();
+            var larger = new ReadOnlyMemory<byte>[Math.Min(_capacity, Math.Max(InitialQueueSize, (_queue?.Length ?? 0) * 2))];
+            for (var i = 0; i < _count; i++)
+            {
+                larger[i] = _queue![(_head + i) % _queue.Length];
+            }
+
+            _queue = larger;
+            _head = 0;
         }
-        catch (ObjectDisposedException)
-        {
-        }
+
+        _queue[(_head + _count) % _queue.Length] = frame;
+        _count++;
     }
 
-    public void Dispose() => _abort.Dispose();
+    private ReadOnlyMemory<byte> Dequeue()
+    {
+        var frame = _queue![_head];
+        _queue[_head] = default;
+        _head = (_head + 1) % _queue.Length;
+        _count--;
+        return frame;
+    }
+
+    private void ClearQueue()
+    {
+        _queue = null;
+        _head = 0;
+        _count = 0;
+    }
 
     private static partial class Log
     {
@@ -153,5 +305,8 @@ internal sealed partial class WebSocketChatConnection : IDisposable
 
         [LoggerMessage(2, LogLevel.Debug, "Sending to connection {ConnectionId} failed.", EventName = "SendFailed")]
         public static partial void SendFailed(ILogger logger, string connectionId, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Error, "The send pump of connection {ConnectionId} failed unexpectedly.", EventName = "PumpFailed")]
+        public static partial void PumpFailed(ILogger logger, string connectionId, Exception exception);
     }
 }

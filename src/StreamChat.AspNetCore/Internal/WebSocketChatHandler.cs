@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,9 @@ internal sealed partial class WebSocketChatHandler
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
 
+    // One delegate for every connection, rather than one per connection.
+    private readonly Action<WebSocketChatConnection> _removeFromBroadcaster;
+
     public WebSocketChatHandler(
         IChatPipeline pipeline,
         LocalChatBroadcaster broadcaster,
@@ -40,6 +44,7 @@ internal sealed partial class WebSocketChatHandler
         _lifetime = lifetime;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WebSocketChatHandler>();
+        _removeFromBroadcaster = broadcaster.Remove;
 
         // Framework callback: closes every socket with "going away" so clients see a clean close, not a reset.
         _lifetime.ApplicationStopping.Register(static state => ((WebSocketChatHandler)state!).CloseAll(), this);
@@ -94,18 +99,15 @@ internal sealed partial class WebSocketChatHandler
             }).ConfigureAwait(false);
 
             connection = new WebSocketChatConnection(connectionId, result.Connection!.StreamId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _logger);
-            connection.Closing += _broadcaster.Remove;
+            connection.Closing += _removeFromBroadcaster;
             _broadcaster.Add(connection);
             Log.Accepted(_logger, connectionId);
-
-            var writer = connection.RunWriterAsync();
 
             // Kestrel can deliver at once, so the welcome goes out at open; a later hello gets another.
             await _pipeline.WelcomeAsync(connectionId, requestAborted).ConfigureAwait(false);
             await ReceiveLoopAsync(connection, socket, requestAborted).ConfigureAwait(false);
 
-            connection.BeginClose(WebSocketCloseStatus.NormalClosure, string.Empty);
-            await writer.ConfigureAwait(false);
+            await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -208,8 +210,11 @@ internal sealed partial class WebSocketChatHandler
     private bool TryResolveIdentity(HttpContext context, out string? userId, out string? username, out (int StatusCode, string Reason) refusal)
     {
         refusal = default;
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
+
+        // Read through the feature: HttpContext.User creates an empty principal when no authentication ran, and that
+        // would stay alive with the connection.
+        var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
+        if (user?.Identity?.IsAuthenticated == true)
         {
             userId = user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
             username = user.FindFirst("name")?.Value ?? user.Identity.Name ?? userId;

@@ -28,7 +28,8 @@ internal sealed class ChatServer : IAsyncDisposable
     public static async Task<ChatServer> StartAsync(
         Action<StreamChatOptions>? configure = null,
         Action<StreamChatWebSocketOptions>? configureSockets = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -44,6 +45,7 @@ internal sealed class ChatServer : IAsyncDisposable
             .ConfigureWebSockets(o => configureSockets?.Invoke(o));
 
         var app = builder.Build();
+        configureApp?.Invoke(app);
         app.MapStreamChat("/chat");
         await app.StartAsync().DefaultTimeout();
 

@@ -1,0 +1,51 @@
+using System.Net.WebSockets;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using StreamChat.AspNetCore.Tests.Infrastructure;
+using StreamChat.Testing;
+
+namespace StreamChat.AspNetCore.Tests.Integration;
+
+/// <summary>Where a Kestrel connection's identity comes from: the authenticated user, else (in development) the query string.</summary>
+public sealed class IdentityTests
+{
+    // Stands in for authentication middleware (JWT bearer, cookies): it sets HttpContext.User before the endpoint runs.
+    private static void AuthenticateAsAna(WebApplication app) => app.Use((context, next) =>
+    {
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "ana-42"), new Claim("name", "Ana")], authenticationType: "Test"));
+        return next(context);
+    });
+
+    [Fact]
+    public async Task AuthenticatedUser_BeatsTheQueryString()
+    {
+        await using var server = await ChatServer.StartAsync(configureApp: AuthenticateAsAna);
+        await using var client = await ChatTestClient.ConnectAsync(server.ChatUri("live", "spoofed", "Spoofed"));
+
+        var welcome = await client.ReceiveAsync("welcome");
+
+        Assert.Equal("ana-42", welcome.GetProperty("userId").GetString());
+        Assert.Equal("Ana", welcome.GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task AuthenticatedUser_IsAccepted_WithoutDevelopmentIdentity()
+    {
+        await using var server = await ChatServer.StartAsync(o => o.AllowDevelopmentIdentity = false, configureApp: AuthenticateAsAna);
+        await using var client = await ChatTestClient.ConnectAsync(server.ChatUri("live", null, null));
+
+        var welcome = await client.ReceiveAsync("welcome");
+
+        Assert.Equal("ana-42", welcome.GetProperty("userId").GetString());
+    }
+
+    [Fact]
+    public async Task NoAuthenticatedUser_AndNoDevelopmentIdentity_IsRefusedWith401()
+    {
+        await using var server = await ChatServer.StartAsync(o => o.AllowDevelopmentIdentity = false);
+
+        var ex = await Assert.ThrowsAsync<WebSocketException>(() => ChatTestClient.ConnectAsync(server.ChatUri("live", "ana", "Ana")));
+
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+    }
+}
