@@ -219,7 +219,14 @@ internal static class Scenarios
             ["tool_rss_mb"] = Environment.WorkingSet / 1024.0 / 1024.0,
             ["server_idle_cpu_s"] = connected is { } x && after is { } y ? y.CpuSeconds - x.CpuSeconds : double.NaN,
         };
+
+        // Resident memory also counts garbage not yet collected and pages the GC keeps. Read last, so it cannot disturb
+        // the figure above: the managed heap after a full GC with the connections open, then again once they closed.
+        var heapWith = await GcProbe.HeapAfterFullGcMbAsync(options.ServerPid);
         await CloseAllAsync(clients, recorder);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var heapWithout = await GcProbe.HeapAfterFullGcMbAsync(options.ServerPid);
+        result["server_heap_kb_per_connection"] = heapWith is { } w && heapWithout is { } wo && clients.Count > 0 ? (w - wo) * 1024 / clients.Count : double.NaN;
         Report(options, result, recorder);
         return result;
     }
