@@ -7,8 +7,8 @@ namespace StreamChat.Benchmarks;
 
 /// <summary>
 /// The Kestrel host's broadcast path for one stream of 1,000 in-memory recipients: the frame, serialized once, is
-/// handed to every connection, which writes it through a real server-side WebSocket (over a stream that counts and
-/// discards the bytes) at once when idle, or queues it for its send pump. One operation is one broadcast, measured until all 1,000 frames
+/// queued to every connection, and each connection's send pump writes it through a real server-side WebSocket (over a
+/// stream that counts and discards the bytes). One operation is one broadcast, measured until all 1,000 frames
 /// were written.
 /// </summary>
 [MemoryDiagnoser]

@@ -187,6 +187,15 @@ internal static class Scenarios
 
             rate = double.IsPositiveInfinity(bad) ? rate * 2 : (good + bad) / 2;
             await Task.Delay(1000); // let queues empty between steps
+            if (result["errors"] > 0)
+            {
+                // A server that closes viewers who cannot keep up (StreamChat does) leaves fewer or none for the next
+                // step; a server that buffers for them (SignalR) does not. Every step starts with all viewers connected.
+                await CloseAllAsync(clients, recorder);
+                recorder.Stopping = false;
+                (clients, _, _) = await ConnectAsync(options, recorder, options.Connections, $"s{step}-");
+                await Task.Delay(500);
+            }
         }
 
         await CloseAllAsync(clients, recorder);

@@ -13,16 +13,16 @@ namespace StreamChat.AspNetCore.Tests.Internal;
 public sealed class WebSocketChatConnectionTests
 {
     [Fact]
-    public async Task IdleConnection_WritesAtOnce_OnTheCallersThread()
+    public async Task Frames_AreSent_InOrder()
     {
         var stream = new ControlledStream();
         using var connection = Create(stream, capacity: 4);
 
         Assert.True(connection.TryEnqueue(Frame("one")));
+        Assert.True(connection.TryEnqueue(Frame("two")));
 
-        // Written before TryEnqueue returned: no queue, no thread-pool hop.
-        Assert.Equal(["one"], stream.Messages);
-        await Task.CompletedTask;
+        await stream.WaitForMessagesAsync(2);
+        Assert.Equal(["one", "two"], stream.Messages);
     }
 
     [Fact]
@@ -33,12 +33,14 @@ public sealed class WebSocketChatConnectionTests
         stream.Hold();
 
         Assert.True(connection.TryEnqueue(Frame("0")));
+        await stream.WaitForMessagesAsync(1);
         for (var i = 1; i < 10; i++)
         {
             Assert.True(connection.TryEnqueue(Frame(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         // Only the first write has started; the rest wait for it.
+        await Task.Delay(50);
         Assert.Single(stream.Messages);
         stream.Release();
 
@@ -48,7 +50,7 @@ public sealed class WebSocketChatConnectionTests
     }
 
     [Fact]
-    public async Task FrameQueuedDuringAnInlineWrite_IsSentAfterIt()
+    public async Task FrameQueuedDuringAWrite_IsSentAfterIt()
     {
         var stream = new ControlledStream();
         using var connection = Create(stream, capacity: 4);
@@ -102,6 +104,7 @@ public sealed class WebSocketChatConnectionTests
         stream.Hold();
 
         Assert.True(connection.TryEnqueue(Frame("in flight")));
+        await stream.WaitForMessagesAsync(1);
         Assert.True(connection.TryEnqueue(Frame("a")));
         Assert.True(connection.TryEnqueue(Frame("b")));
         Assert.True(connection.TryEnqueue(Frame("c")));
@@ -125,6 +128,7 @@ public sealed class WebSocketChatConnectionTests
         var stream = new ControlledStream();
         using var connection = Create(stream, capacity: 4);
         Assert.True(connection.TryEnqueue(Frame("hello")));
+        await stream.WaitForMessagesAsync(1);
 
         await connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "going away").DefaultTimeout();
 
@@ -140,6 +144,7 @@ public sealed class WebSocketChatConnectionTests
         using var connection = Create(stream, capacity: 4, closeTimeout: TimeSpan.FromMilliseconds(200));
         stream.Hold();
         Assert.True(connection.TryEnqueue(Frame("stuck")));
+        await stream.WaitForMessagesAsync(1);
 
         var closed = connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty);
         Assert.False(closed.IsCompleted);
@@ -158,8 +163,15 @@ public sealed class WebSocketChatConnectionTests
 
         Assert.True(connection.TryEnqueue(Frame("lost")));
 
-        await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty).DefaultTimeout();
+        // The pump's write fails, and the connection starts closing on its own.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!connection.IsClosing && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.True(connection.IsClosing);
+        await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty).DefaultTimeout();
         Assert.False(connection.TryEnqueue(Frame("after failure")));
     }
 
