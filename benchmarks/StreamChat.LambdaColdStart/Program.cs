@@ -3,8 +3,13 @@
 // events. "Cold start" is process start to the first answered event; the stores are on dynalite and the Management
 // API and Comprehend are local stand-ins, so the figure is our start-up, not AWS's network.
 //
-//   dotnet publish samples/StreamChat.Samples.Lambda -c Release -o artifacts/lambda-publish
+//   dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 --self-contained false -o artifacts/lambda-publish
 //   STREAMCHAT_DYNAMODB_URL=http://127.0.0.1:4567 dotnet run -c Release --project benchmarks/StreamChat.LambdaColdStart -- artifacts/lambda-publish [runs]
+//
+// The Native AOT build runs as a custom runtime (provided.al2023): give the tool the folder holding "bootstrap" and it
+// starts that executable against a local Lambda Runtime API instead (init is then process start to its first poll):
+//   dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 -p:PublishAot=true -o artifacts/lambda-aot
+//   STREAMCHAT_DYNAMODB_URL=... dotnet run -c Release --project benchmarks/StreamChat.LambdaColdStart -- artifacts/lambda-aot [runs]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -51,7 +56,9 @@ await ProvisionAsync(dynamo, tables);
 var results = new List<(double ColdMs, double InitMs, double FirstMessageMs, double WarmP50Ms, long PeakRssKb)>();
 for (var run = 0; run < runs; run++)
 {
-    results.Add(await MeasureOnceAsync(publishDir, dynamo, standIns, tables));
+    results.Add(File.Exists(Path.Combine(publishDir, "bootstrap"))
+        ? await MeasureBootstrapOnceAsync(publishDir, dynamo, standIns, tables)
+        : await MeasureOnceAsync(publishDir, dynamo, standIns, tables));
 }
 
 static double Median(IEnumerable<double> values)
@@ -60,23 +67,16 @@ static double Median(IEnumerable<double> values)
     return sorted[sorted.Length / 2];
 }
 
-Console.WriteLine($"Lambda host cold start over {runs} fresh processes (median; min-max):");
+Console.WriteLine($"Lambda host cold start over {runs} fresh processes, {(File.Exists(Path.Combine(publishDir, "bootstrap")) ? "custom runtime (bootstrap, Runtime API)" : "managed runtime (handler string)")} (median; min-max):");
 Console.WriteLine($"  process start -> first answered event ($connect): {Median(results.Select(r => r.ColdMs)):F0} ms ({results.Min(r => r.ColdMs):F0}-{results.Max(r => r.ColdMs):F0})");
-Console.WriteLine($"  of which Function constructor (provider built, options validated): {Median(results.Select(r => r.InitMs)):F0} ms");
+Console.WriteLine($"  of which init (handler built, options validated; for bootstrap: until its first poll): {Median(results.Select(r => r.InitMs)):F0} ms");
 Console.WriteLine($"  first chat message after connect (moderation, Comprehend, PutItem, fan-out): {Median(results.Select(r => r.FirstMessageMs)):F1} ms");
 Console.WriteLine($"  warm message, median of 50: {Median(results.Select(r => r.WarmP50Ms)):F2} ms");
 Console.WriteLine($"  peak RSS of the process: {Median(results.Select(r => (double)r.PeakRssKb)) / 1024:F0} MB");
 return 0;
 
-static async Task<(double, double, double, double, long)> MeasureOnceAsync(string publishDir, string dynamo, StandIns standIns, Dictionary<string, string> tables)
+static void SetEnvironment(ProcessStartInfo start, string dynamo, StandIns standIns, Dictionary<string, string> tables)
 {
-    var start = new ProcessStartInfo("dotnet", [Assembly.GetEntryAssembly()!.Location, "--host", publishDir, "StreamChat.Samples.Lambda::StreamChat.Samples.Lambda.Function::HandleAsync"])
-    {
-        RedirectStandardInput = true,
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-    };
     var env = start.Environment;
     env["AWS_REGION"] = "eu-west-2";
     env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
@@ -91,44 +91,121 @@ static async Task<(double, double, double, double, long)> MeasureOnceAsync(strin
     {
         env[key] = value;
     }
+}
+
+// The same script for both runtimes: $connect (the cold start ends with its answer), a first message, 50 warm ones, $disconnect.
+static async Task<(double ColdMs, double FirstMessageMs, double WarmP50Ms)> ScriptAsync(Stopwatch stopwatch, Func<string, Task<JsonElement>> invoke)
+{
+    async Task<double> TimedAsync(string evt)
+    {
+        var before = stopwatch.Elapsed.TotalMilliseconds;
+        var response = await invoke(evt);
+        if (response.GetProperty("statusCode").GetInt32() != 200)
+        {
+            throw new InvalidOperationException("The event was refused: " + response);
+        }
+
+        return stopwatch.Elapsed.TotalMilliseconds - before;
+    }
+
+    var connection = "c" + Guid.NewGuid().ToString("N")[..15] + "=";
+    await TimedAsync(Events.Connect(connection, "live-1", "ana"));
+    var coldMs = stopwatch.Elapsed.TotalMilliseconds;
+    var firstMessage = await TimedAsync(Events.Message(connection, """{"action":"message","message":"first message of the night"}"""));
+    var warm = new List<double>();
+    for (var i = 0; i < 50; i++)
+    {
+        warm.Add(await TimedAsync(Events.Message(connection, $$"""{"action":"message","message":"warm message {{i}}"}""")));
+    }
+
+    await TimedAsync(Events.Disconnect(connection));
+    warm.Sort();
+    return (coldMs, firstMessage, warm[warm.Count / 2]);
+}
+
+// Managed runtime: a fresh process loads the assembly by its handler string and constructs Function (LambdaLikeHost).
+static async Task<(double, double, double, double, long)> MeasureOnceAsync(string publishDir, string dynamo, StandIns standIns, Dictionary<string, string> tables)
+{
+    var start = new ProcessStartInfo("dotnet", [Assembly.GetEntryAssembly()!.Location, "--host", publishDir, "StreamChat.Samples.Lambda::StreamChat.Samples.Lambda.Function::HandleAsync"])
+    {
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+    SetEnvironment(start, dynamo, standIns, tables);
 
     var stopwatch = Stopwatch.StartNew();
     using var process = Process.Start(start)!;
     var stderr = process.StandardError.ReadToEndAsync();
-    var connection = "c" + Guid.NewGuid().ToString("N")[..15] + "=";
-
-    async Task<(JsonElement Response, double Ms)> InvokeAsync(string evt)
+    double initMs = 0;
+    long rss = 0;
+    var (coldMs, firstMessage, warm) = await ScriptAsync(stopwatch, async evt =>
     {
-        var before = stopwatch.Elapsed.TotalMilliseconds;
         await process.StandardInput.WriteLineAsync(evt);
         await process.StandardInput.FlushAsync();
         var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The host exited: " + await stderr);
         using var doc = JsonDocument.Parse(line);
-        return (doc.RootElement.Clone(), stopwatch.Elapsed.TotalMilliseconds - before);
-    }
-
-    var (connected, _) = await InvokeAsync(Events.Connect(connection, "live-1", "ana"));
-    var coldMs = stopwatch.Elapsed.TotalMilliseconds;
-    if (connected.GetProperty("response").GetProperty("statusCode").GetInt32() != 200)
-    {
-        throw new InvalidOperationException("$connect was refused: " + connected);
-    }
-
-    var initMs = connected.GetProperty("initMs").GetDouble();
-    var (_, firstMessage) = await InvokeAsync(Events.Message(connection, """{"action":"message","message":"first message of the night"}"""));
-    var warm = new List<double>();
-    for (var i = 0; i < 50; i++)
-    {
-        var (_, ms) = await InvokeAsync(Events.Message(connection, $$"""{"action":"message","message":"warm message {{i}}"}"""));
-        warm.Add(ms);
-    }
-
-    var (last, _) = await InvokeAsync(Events.Disconnect(connection));
-    var rss = last.GetProperty("peakRssKb").GetInt64();
+        initMs = Math.Max(initMs, doc.RootElement.GetProperty("initMs").GetDouble());
+        rss = doc.RootElement.GetProperty("peakRssKb").GetInt64();
+        return doc.RootElement.GetProperty("response").Clone();
+    });
     process.StandardInput.Close();
     await process.WaitForExitAsync();
-    warm.Sort();
-    return (coldMs, initMs, firstMessage, warm[warm.Count / 2], rss);
+    return (coldMs, initMs, firstMessage, warm, rss);
+}
+
+// Custom runtime (the Native AOT build): the bootstrap executable polls a local Lambda Runtime API.
+static async Task<(double, double, double, double, long)> MeasureBootstrapOnceAsync(string publishDir, string dynamo, StandIns standIns, Dictionary<string, string> tables)
+{
+    var start = new ProcessStartInfo(Path.Combine(publishDir, "bootstrap"))
+    {
+        WorkingDirectory = publishDir,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+    SetEnvironment(start, dynamo, standIns, tables);
+    start.Environment[StreamChat.Aws.Lambda.StreamChatLambdaRuntime.RuntimeApiVariable] = standIns.RuntimeApi.Address;
+    standIns.RuntimeApi.Reset();
+
+    var stopwatch = Stopwatch.StartNew();
+    var started = Stopwatch.GetTimestamp();
+    using var process = Process.Start(start)!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    var exited = process.WaitForExitAsync();
+    var (coldMs, firstMessage, warm) = await ScriptAsync(stopwatch, async evt =>
+    {
+        var answered = standIns.RuntimeApi.Enqueue(evt);
+        if (await Task.WhenAny(answered, exited) != answered)
+        {
+            throw new InvalidOperationException("bootstrap exited: " + await stdout + await stderr);
+        }
+
+        using var doc = JsonDocument.Parse(await answered);
+        return doc.RootElement.Clone();
+    });
+
+    // Init, as the Runtime API sees it: process start to the first poll for an event.
+    var initMs = Stopwatch.GetElapsedTime(started, standIns.RuntimeApi.FirstPollTimestamp).TotalMilliseconds;
+    var rss = PeakRssKb(process.Id);
+    process.Kill();
+    await process.WaitForExitAsync();
+    return (coldMs, initMs, firstMessage, warm, rss);
+}
+
+static long PeakRssKb(int pid)
+{
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        }
+    }
+
+    return 0;
 }
 
 static async Task ProvisionAsync(string dynamo, Dictionary<string, string> tables)
@@ -224,9 +301,10 @@ internal sealed class StandIns : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StandIns(WebApplication app, string baseUrl)
+    private StandIns(WebApplication app, string baseUrl, RuntimeApi runtimeApi)
     {
         _app = app;
+        RuntimeApi = runtimeApi;
         ManagementEndpoint = baseUrl + "/prod";
         ComprehendEndpoint = baseUrl + "/comprehend/";
     }
@@ -235,14 +313,23 @@ internal sealed class StandIns : IAsyncDisposable
 
     public string ComprehendEndpoint { get; }
 
+    public RuntimeApi RuntimeApi { get; }
+
     public static async Task<StandIns> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        var runtimeApi = new RuntimeApi();
         app.Run(async context =>
         {
+            if (context.Request.Path.StartsWithSegments("/2018-06-01/runtime", StringComparison.Ordinal))
+            {
+                await runtimeApi.HandleAsync(context);
+                return;
+            }
+
             if (context.Request.Path.StartsWithSegments("/comprehend", StringComparison.Ordinal))
             {
                 var target = context.Request.Headers["X-Amz-Target"].ToString();
@@ -260,8 +347,61 @@ internal sealed class StandIns : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StandIns(app, address);
+        runtimeApi.Address = new Uri(address).Authority;
+        return new StandIns(app, address, runtimeApi);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>A minimal Lambda Runtime API: hands out queued events on GET invocation/next and collects the responses.</summary>
+internal sealed class RuntimeApi
+{
+    private readonly System.Threading.Channels.Channel<(string Id, string Body)> _events = System.Threading.Channels.Channel.CreateUnbounded<(string, string)>();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string>> _answers = new();
+    private long _firstPoll;
+
+    public string Address { get; set; } = string.Empty;
+
+    public long FirstPollTimestamp => Interlocked.Read(ref _firstPoll);
+
+    public void Reset() => Interlocked.Exchange(ref _firstPoll, 0);
+
+    public Task<string> Enqueue(string body)
+    {
+        var id = Guid.NewGuid().ToString();
+        var answer = _answers[id] = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _events.Writer.TryWrite((id, body));
+        return answer.Task;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value!;
+        if (path.EndsWith("/invocation/next", StringComparison.Ordinal))
+        {
+            Interlocked.CompareExchange(ref _firstPoll, Stopwatch.GetTimestamp(), 0);
+            var (id, body) = await _events.Reader.ReadAsync(context.RequestAborted);
+            context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
+            context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync(body);
+            return;
+        }
+
+        var parts = path.Split('/');
+        var posted = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        if (parts.Length >= 2 && _answers.TryRemove(parts[^2], out var answer))
+        {
+            if (parts[^1] == "response")
+            {
+                answer.TrySetResult(posted);
+            }
+            else
+            {
+                answer.TrySetException(new InvalidOperationException("The function reported an error: " + posted));
+            }
+        }
+
+        context.Response.StatusCode = 202;
+    }
 }

@@ -14,7 +14,11 @@ namespace StreamChat.Samples.Lambda;
 /// </remarks>
 public sealed class Function : IDisposable
 {
-    private readonly StreamChatLambdaHandler _chat = StreamChatLambdaHandler.Create(static b => b.Services
+    private readonly StreamChatLambdaHandler _chat = CreateHandler();
+
+    /// <summary>Builds the chat handler; the managed runtime's path (this class) and the custom runtime's (Program.cs) share it.</summary>
+    /// <returns>The handler, with every option validated.</returns>
+    public static StreamChatLambdaHandler CreateHandler() => StreamChatLambdaHandler.Create(static b => b.Services
         .AddStreamChatCore(b.Configuration.GetSection("StreamChat"))
         .AddDynamoDbStores(b.Configuration.GetSection("StreamChatDynamoDb"))
         .AddDynamoDbAuditTrail()

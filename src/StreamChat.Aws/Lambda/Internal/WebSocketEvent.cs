@@ -135,4 +135,15 @@ internal sealed class WebSocketResponse
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(WebSocketEvent))]
 [JsonSerializable(typeof(WebSocketResponse))]
+[JsonSerializable(typeof(LambdaRuntimeError))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;
+
+/// <summary>The error document the Lambda Runtime API takes for a failed init or invocation.</summary>
+internal sealed class LambdaRuntimeError
+{
+    [JsonPropertyName("errorMessage")]
+    public string ErrorMessage { get; init; } = string.Empty;
+
+    [JsonPropertyName("errorType")]
+    public string ErrorType { get; init; } = string.Empty;
+}
