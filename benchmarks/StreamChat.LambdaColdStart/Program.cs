@@ -357,7 +357,8 @@ internal sealed class StandIns : IAsyncDisposable
 /// <summary>A minimal Lambda Runtime API: hands out queued events on GET invocation/next and collects the responses.</summary>
 internal sealed class RuntimeApi
 {
-    private readonly System.Threading.Channels.Channel<(string Id, string Body)> _events = System.Threading.Channels.Channel.CreateUnbounded<(string, string)>();
+    // A new queue per run: a poll left pending by the previous (killed) process must not take the next run's events.
+    private System.Threading.Channels.Channel<(string Id, string Body)> _events = System.Threading.Channels.Channel.CreateUnbounded<(string, string)>();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string>> _answers = new();
     private long _firstPoll;
 
@@ -365,13 +366,17 @@ internal sealed class RuntimeApi
 
     public long FirstPollTimestamp => Interlocked.Read(ref _firstPoll);
 
-    public void Reset() => Interlocked.Exchange(ref _firstPoll, 0);
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _firstPoll, 0);
+        Volatile.Write(ref _events, System.Threading.Channels.Channel.CreateUnbounded<(string, string)>());
+    }
 
     public Task<string> Enqueue(string body)
     {
         var id = Guid.NewGuid().ToString();
         var answer = _answers[id] = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _events.Writer.TryWrite((id, body));
+        Volatile.Read(ref _events).Writer.TryWrite((id, body));
         return answer.Task;
     }
 
@@ -381,7 +386,7 @@ internal sealed class RuntimeApi
         if (path.EndsWith("/invocation/next", StringComparison.Ordinal))
         {
             Interlocked.CompareExchange(ref _firstPoll, Stopwatch.GetTimestamp(), 0);
-            var (id, body) = await _events.Reader.ReadAsync(context.RequestAborted);
+            var (id, body) = await Volatile.Read(ref _events).Reader.ReadAsync(context.RequestAborted);
             context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
             context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
             await context.Response.WriteAsync(body);
