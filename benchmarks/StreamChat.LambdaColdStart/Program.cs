@@ -189,23 +189,10 @@ static async Task<(double, double, double, double, long)> MeasureBootstrapOnceAs
 
     // Init, as the Runtime API sees it: process start to the first poll for an event.
     var initMs = Stopwatch.GetElapsedTime(started, standIns.RuntimeApi.FirstPollTimestamp).TotalMilliseconds;
-    var rss = PeakRssKb(process.Id);
+    var rss = ProcStatus.PeakRssKb(process.Id);
     process.Kill();
     await process.WaitForExitAsync();
     return (coldMs, initMs, firstMessage, warm, rss);
-}
-
-static long PeakRssKb(int pid)
-{
-    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-    {
-        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-        {
-            return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
-        }
-    }
-
-    return 0;
 }
 
 static async Task ProvisionAsync(string dynamo, Dictionary<string, string> tables)
@@ -244,7 +231,7 @@ internal static class LambdaLikeHost
             var output = await (Task<Stream>)method.Invoke(instance, [input])!;
             using var reader = new StreamReader(output);
             var response = await reader.ReadToEndAsync();
-            var rss = PeakRssKb();
+            var rss = ProcStatus.PeakRssKb(Environment.ProcessId);
             Console.Out.WriteLine($$"""{"response":{{response}},"initMs":{{(first ? initMs : 0).ToString(CultureInfo.InvariantCulture)}},"peakRssKb":{{rss}}}""");
             Console.Out.Flush();
             first = false;
@@ -254,9 +241,21 @@ internal static class LambdaLikeHost
         return 0;
     }
 
-    private static long PeakRssKb()
+    private sealed class PublishedAssemblyContext(string mainAssembly) : AssemblyLoadContext("lambda-function")
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
+
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            _resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
+    }
+}
+
+/// <summary>The peak resident memory (VmHWM) of a process, from /proc.</summary>
+internal static class ProcStatus
+{
+    public static long PeakRssKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
             {
@@ -265,14 +264,6 @@ internal static class LambdaLikeHost
         }
 
         return 0;
-    }
-
-    private sealed class PublishedAssemblyContext(string mainAssembly) : AssemblyLoadContext("lambda-function")
-    {
-        private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
-
-        protected override Assembly? Load(AssemblyName assemblyName) =>
-            _resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
     }
 }
 

@@ -14,7 +14,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
 {
     private const int InitialQueueSize = 8;
 
-    // Kept after a drain up to this size, so a busy connection does not reallocate; a larger one is dropped.
+    // Kept after a drain up to this capacity, so a busy connection does not reallocate; a larger one is dropped.
     private const int RetainedQueueSize = 64;
 
     private readonly WebSocket _socket;
@@ -22,9 +22,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
     private readonly TimeSpan _closeTimeout;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private ReadOnlyMemory<byte>[]? _queue;
-    private int _head;
-    private int _count;
+    private Queue<ReadOnlyMemory<byte>>? _queue;
     private bool _sending;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -66,10 +64,10 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
                 return false;
             }
 
-            full = _count == _capacity;
+            full = _queue is not null && _queue.Count == _capacity;
             if (!full)
             {
-                Enqueue(frame);
+                (_queue ??= new Queue<ReadOnlyMemory<byte>>(Math.Min(InitialQueueSize, _capacity))).Enqueue(frame);
                 startPump = !_sending;
                 _sending = true;
             }
@@ -116,7 +114,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
             _closeDescription = description;
             _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             closed = _closed.Task;
-            ClearQueue();
+            _queue = null;
             startPump = !_sending;
             _sending = true;
             _abortTimer = new Timer(static state => ((WebSocket)state!).Abort(), _socket, _closeTimeout, Timeout.InfiniteTimeSpan);
@@ -169,18 +167,18 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
                         break;
                     }
 
-                    if (_count == 0)
+                    if (_queue is null || !_queue.TryDequeue(out frame))
                     {
                         _sending = false;
-                        if (_queue is { Length: > RetainedQueueSize })
+
+                        // EnsureCapacity(0) changes nothing and returns the capacity.
+                        if (_queue?.EnsureCapacity(0) > RetainedQueueSize)
                         {
                             _queue = null;
                         }
 
                         return;
                     }
-
-                    frame = Dequeue();
                 }
 
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
@@ -219,40 +217,6 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
         }
 
         closed?.TrySetResult();
-    }
-
-    private void Enqueue(ReadOnlyMemory<byte> frame)
-    {
-        if (_queue is null || _count == _queue.Length)
-        {
-            var larger = new ReadOnlyMemory<byte>[Math.Min(_capacity, Math.Max(InitialQueueSize, (_queue?.Length ?? 0) * 2))];
-            for (var i = 0; i < _count; i++)
-            {
-                larger[i] = _queue![(_head + i) % _queue.Length];
-            }
-
-            _queue = larger;
-            _head = 0;
-        }
-
-        _queue[(_head + _count) % _queue.Length] = frame;
-        _count++;
-    }
-
-    private ReadOnlyMemory<byte> Dequeue()
-    {
-        var frame = _queue![_head];
-        _queue[_head] = default;
-        _head = (_head + 1) % _queue.Length;
-        _count--;
-        return frame;
-    }
-
-    private void ClearQueue()
-    {
-        _queue = null;
-        _head = 0;
-        _count = 0;
     }
 
     private static partial class Log

@@ -24,7 +24,6 @@ internal sealed partial class WebSocketChatHandler
     private readonly StreamChatWebSocketOptions _socketOptions;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
-    private readonly ILoggerFactory _loggerFactory;
 
     // One delegate for every connection, rather than one per connection.
     private readonly Action<WebSocketChatConnection> _removeFromBroadcaster;
@@ -42,7 +41,6 @@ internal sealed partial class WebSocketChatHandler
         _options = options.Value;
         _socketOptions = socketOptions.Value;
         _lifetime = lifetime;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WebSocketChatHandler>();
         _removeFromBroadcaster = broadcaster.Remove;
 
