@@ -22,7 +22,7 @@ internal sealed class RuntimeApiStandIn : IAsyncDisposable
 {
     private const string Base = "/2018-06-01/runtime/";
     private readonly WebApplication _app;
-    private readonly Channel<(string RequestId, string Body)> _events = Channel.CreateUnbounded<(string, string)>();
+    private readonly Channel<(string RequestId, string Body, bool Late)> _events = Channel.CreateUnbounded<(string, string, bool)>();
     private readonly ConcurrentDictionary<string, bool> _open = new(StringComparer.Ordinal);
 
     private RuntimeApiStandIn(WebApplication app) => _app = app;
@@ -38,8 +38,6 @@ internal sealed class RuntimeApiStandIn : IAsyncDisposable
 
     public ConcurrentBag<string> Rejections { get; } = [];
 
-    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
-
     public static async Task<RuntimeApiStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,13 +52,17 @@ internal sealed class RuntimeApiStandIn : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Queues an event; the task completes with the body the runtime posts as its response.</summary>
-    public (string RequestId, Task<string> Response, Task<(string ErrorType, string Body)> Error) Enqueue(string body)
+    /// <summary>
+    /// Queues an event; the tasks complete with what the runtime posts as its response or its error. A
+    /// <paramref name="late"/> event comes with a deadline already past, and its body follows the headers 200 ms later,
+    /// so the handler is still reading it when it finds its time is up.
+    /// </summary>
+    public (string RequestId, Task<string> Response, Task<(string ErrorType, string Body)> Error) Enqueue(string body, bool late = false)
     {
         var requestId = Guid.NewGuid().ToString();
         var response = Responses[requestId] = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var error = Errors[requestId] = new TaskCompletionSource<(string, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _events.Writer.TryWrite((requestId, body));
+        _events.Writer.TryWrite((requestId, body, late));
         return (requestId, response.Task, error.Task);
     }
 
@@ -76,13 +78,20 @@ internal sealed class RuntimeApiStandIn : IAsyncDisposable
         var route = path[Base.Length..];
         if (route == "invocation/next" && HttpMethods.IsGet(context.Request.Method))
         {
-            var (requestId, body) = await _events.Reader.ReadAsync(context.RequestAborted);
+            var (requestId, body, late) = await _events.Reader.ReadAsync(context.RequestAborted);
             _open[requestId] = true;
             context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = requestId;
-            context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = (DateTimeOffset.UtcNow + Deadline).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(late ? -1 : 30)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
             context.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1";
             context.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-2:123456789012:function:chat";
             context.Response.ContentType = "application/json";
+            if (late)
+            {
+                await context.Response.StartAsync(context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(200, context.RequestAborted);
+            }
+
             await context.Response.WriteAsync(body);
             return;
         }
