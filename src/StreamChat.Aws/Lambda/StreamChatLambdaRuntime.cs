@@ -37,7 +37,7 @@ public static partial class StreamChatLambdaRuntime
     /// <param name="createHandler">Builds the handler; it runs once, in the init phase, and its failure is reported as an init error and rethrown.</param>
     /// <param name="runtimeApi">The Runtime API's <c>host:port</c>; the default is the value of <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
     /// <param name="cancellationToken">Stops the loop.</param>
-    /// <returns>A task that ends when the loop is cancelled.</returns>
+    /// <returns>A task that runs until <paramref name="cancellationToken"/> is cancelled, and then ends as cancelled.</returns>
     /// <exception cref="InvalidOperationException">No Runtime API is given and <c>AWS_LAMBDA_RUNTIME_API</c> is not set (the process is not running in Lambda).</exception>
     public static async Task RunAsync(Func<StreamChatLambdaHandler> createHandler, string? runtimeApi = null, CancellationToken cancellationToken = default)
     {
@@ -71,8 +71,10 @@ public static partial class StreamChatLambdaRuntime
         await using (handler.ConfigureAwait(false))
         {
             var logger = handler.Services.GetService<ILoggerFactory>()?.CreateLogger(typeof(StreamChatLambdaRuntime)) ?? NullLogger.Instance;
-            while (!cancellationToken.IsCancellationRequested)
+            // Ends only by cancellation, and always as cancelled, whether it came during a poll or between two events.
+            while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await InvokeNextAsync(http, handler, logger, cancellationToken).ConfigureAwait(false);
             }
         }
