@@ -27,10 +27,11 @@ public class BroadcastBenchmarks
         _broadcaster = new LocalChatBroadcaster();
         _writes = new long[Recipients];
         _connections = new WebSocketChatConnection[Recipients];
+        var scheduler = new SendPumpScheduler();
         for (var i = 0; i < Recipients; i++)
         {
             var socket = WebSocket.CreateFromStream(new CountingStream(_writes, i), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", socket, 1024, TimeSpan.FromSeconds(1), NullLogger.Instance);
+            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", socket, 1024, TimeSpan.FromSeconds(1), scheduler, NullLogger.Instance);
             _broadcaster.Add(_connections[i]);
         }
     }

@@ -4,13 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace StreamChat.AspNetCore.Internal;
 
 /// <summary>
-/// One accepted WebSocket and its outbound side. Senders never wait on this socket: a frame goes into a small ring
-/// buffer, and a send pump on the thread pool writes whatever is queued, back to back. Under load the pump finds
-/// several frames at once, Kestrel gathers them in the connection's output pipe, and they leave in one socket write.
-/// A full buffer means the client cannot keep up: it is closed, not waited on. An idle connection holds no writer
-/// task and no cancellation source; only this object and, once it has sent something, a small queue array.
+/// One accepted WebSocket and its outbound side. Senders never wait on this socket: a frame goes into a small queue,
+/// and a send pump, run by the <see cref="SendPumpScheduler"/>, writes whatever is queued, back to back. Under load
+/// the pump finds several frames at once, Kestrel gathers them in the connection's output pipe, and they leave in one
+/// socket write. A full queue means the client cannot keep up: it is closed, not waited on. An idle connection holds
+/// no writer task and no cancellation source; only this object and, once it has sent something, a small queue array.
 /// </summary>
-internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDisposable
+internal sealed partial class WebSocketChatConnection : IDisposable
 {
     private const int InitialQueueSize = 8;
 
@@ -20,6 +20,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
     private readonly WebSocket _socket;
     private readonly int _capacity;
     private readonly TimeSpan _closeTimeout;
+    private readonly SendPumpScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private Queue<ReadOnlyMemory<byte>>? _queue;
@@ -30,7 +31,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
     private TaskCompletionSource? _closed;
     private Timer? _abortTimer;
 
-    public WebSocketChatConnection(string connectionId, string streamId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, ILogger logger)
+    public WebSocketChatConnection(string connectionId, string streamId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, SendPumpScheduler scheduler, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         ConnectionId = connectionId;
@@ -38,6 +39,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
         _socket = socket;
         _capacity = queueCapacity;
         _closeTimeout = closeTimeout;
+        _scheduler = scheduler;
         _logger = logger;
     }
 
@@ -85,7 +87,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
             // Not written here: a broadcast to 1,000 viewers would make 1,000 writes on one thread, and each would become
             // its own socket write. From the pump, frames that met in the queue leave together (measured: written here,
             // capacity fell from 800 to 375 messages per second into 1,000 viewers).
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _scheduler.Schedule(this);
         }
 
         return true;
@@ -123,7 +125,7 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
         // The close frame goes out from the pump, after any write in flight; the owner of that write hands over to it.
         if (startPump)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _scheduler.Schedule(this);
         }
 
         Closing?.Invoke(this);
@@ -148,8 +150,11 @@ internal sealed partial class WebSocketChatConnection : IThreadPoolWorkItem, IDi
         timer?.Dispose();
     }
 
-    /// <summary>Runs the send pump on a thread-pool thread (queued by the first frame into an idle queue, or by a close).</summary>
-    void IThreadPoolWorkItem.Execute() => _ = PumpAsync();
+    /// <summary>
+    /// Runs the send pump (scheduled by the first frame into an idle queue, or by a close). Returns when the pump is
+    /// done or has to wait for a write; it then goes on by itself.
+    /// </summary>
+    internal void RunPump() => _ = PumpAsync();
 
     /// <summary>Owns the send side until the queue is empty: writes the queued frames back to back, and the close frame once closing.</summary>
     private async Task PumpAsync()

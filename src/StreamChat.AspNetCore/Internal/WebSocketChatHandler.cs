@@ -3,10 +3,10 @@ using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using StreamChat.Core;
 using StreamChat.Core.Pipeline;
 
@@ -24,6 +24,7 @@ internal sealed partial class WebSocketChatHandler
     private readonly StreamChatWebSocketOptions _socketOptions;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
+    private readonly SendPumpScheduler _sendScheduler = new();
 
     // One delegate for every connection, rather than one per connection.
     private readonly Action<WebSocketChatConnection> _removeFromBroadcaster;
@@ -62,13 +63,14 @@ internal sealed partial class WebSocketChatHandler
             return;
         }
 
-        if (!TryResolveIdentity(context, out var userId, out var username, out var refusal))
+        var query = ConnectQuery.Read(context.Request);
+        if (!TryResolveIdentity(context, query, out var userId, out var username, out var refusal))
         {
             await RefuseAsync(context, refusal.StatusCode, refusal.Reason).ConfigureAwait(false);
             return;
         }
 
-        var streamId = Single(context.Request.Query["streamId"]);
+        var streamId = query.StreamId;
         var connectionId = Guid.NewGuid().ToString("N");
         var requestAborted = context.RequestAborted;
 
@@ -96,7 +98,7 @@ internal sealed partial class WebSocketChatHandler
                 KeepAliveInterval = _socketOptions.KeepAliveInterval,
             }).ConfigureAwait(false);
 
-            connection = new WebSocketChatConnection(connectionId, result.Connection!.StreamId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _logger);
+            connection = new WebSocketChatConnection(connectionId, result.Connection!.StreamId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _sendScheduler, _logger);
             connection.Closing += _removeFromBroadcaster;
             _broadcaster.Add(connection);
             Log.Accepted(_logger, connectionId);
@@ -145,7 +147,10 @@ internal sealed partial class WebSocketChatHandler
         {
             // An idle connection holds no receive buffer: a zero-byte read waits for the next frame, and the buffer
             // is rented only while a frame is being read (10,000 idle viewers would otherwise pin 40 MB of buffers).
-            var header = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            // No token on this wait: a cancellable receive keeps a registration for as long as the viewer is idle, and
+            // it is not needed, since an aborted request, a close timeout and a shutdown all end the read by aborting
+            // the socket.
+            var header = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
             if (header.MessageType == WebSocketMessageType.Close)
             {
                 return;
@@ -205,7 +210,7 @@ internal sealed partial class WebSocketChatHandler
         }
     }
 
-    private bool TryResolveIdentity(HttpContext context, out string? userId, out string? username, out (int StatusCode, string Reason) refusal)
+    private bool TryResolveIdentity(HttpContext context, ConnectQuery query, out string? userId, out string? username, out (int StatusCode, string Reason) refusal)
     {
         refusal = default;
 
@@ -221,8 +226,8 @@ internal sealed partial class WebSocketChatHandler
 
         if (_options.AllowDevelopmentIdentity)
         {
-            userId = Single(context.Request.Query["userId"]);
-            username = Single(context.Request.Query["username"]);
+            userId = query.UserId;
+            username = query.Username;
             return true;
         }
 
@@ -232,13 +237,39 @@ internal sealed partial class WebSocketChatHandler
         return false;
     }
 
-    // A repeated query parameter is ambiguous, so it counts as invalid (empty), not as its first value.
-    private static string? Single(StringValues values) => values.Count switch
+    /// <summary>
+    /// The query parameters a connection is opened with, read in one pass. <c>HttpRequest.Query</c> would do too, but
+    /// it keeps the parsed collection in the request's features for as long as the socket is open.
+    /// </summary>
+    private readonly record struct ConnectQuery(string? StreamId, string? UserId, string? Username)
     {
-        0 => null,
-        1 => values[0],
-        _ => string.Empty,
-    };
+        public static ConnectQuery Read(HttpRequest request)
+        {
+            string? streamId = null, userId = null, username = null;
+            foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
+            {
+                var name = pair.DecodeName().Span;
+                if (name.Equals("streamId", StringComparison.OrdinalIgnoreCase))
+                {
+                    Take(ref streamId, pair);
+                }
+                else if (name.Equals("userId", StringComparison.OrdinalIgnoreCase))
+                {
+                    Take(ref userId, pair);
+                }
+                else if (name.Equals("username", StringComparison.OrdinalIgnoreCase))
+                {
+                    Take(ref username, pair);
+                }
+            }
+
+            return new ConnectQuery(streamId, userId, username);
+        }
+
+        // A repeated parameter is ambiguous, so it counts as invalid (empty), not as its first value.
+        private static void Take(ref string? slot, QueryStringEnumerable.EncodedNameValuePair pair) =>
+            slot = slot is null ? pair.DecodeValue().ToString() : string.Empty;
+    }
 
     private static async Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {

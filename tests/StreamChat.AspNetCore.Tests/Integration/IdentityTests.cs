@@ -48,4 +48,31 @@ public sealed class IdentityTests
 
         Assert.Contains("401", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DevelopmentIdentity_IsDecodedFromTheQueryString()
+    {
+        await using var server = await ChatServer.StartAsync();
+        var uri = new UriBuilder(server.ChatUri("live", null, null)) { Query = "StreamId=live&userid=ana%2D42&username=Ana+Mar%C3%ADa" }.Uri;
+        await using var client = await ChatTestClient.ConnectAsync(uri);
+
+        var welcome = await client.ReceiveAsync("welcome");
+
+        Assert.Equal("live", welcome.GetProperty("streamId").GetString());
+        Assert.Equal("ana-42", welcome.GetProperty("userId").GetString());
+        Assert.Equal("Ana María", welcome.GetProperty("username").GetString());
+    }
+
+    [Theory]
+    [InlineData("streamId=live&streamId=other&userId=ana&username=Ana")]
+    [InlineData("streamId=live&userId=ana&userId=bob&username=Ana")]
+    public async Task RepeatedQueryParameter_IsRefusedWith400(string query)
+    {
+        await using var server = await ChatServer.StartAsync();
+        var uri = new UriBuilder(server.ChatUri("live", null, null)) { Query = query }.Uri;
+
+        var ex = await Assert.ThrowsAsync<WebSocketException>(() => ChatTestClient.ConnectAsync(uri));
+
+        Assert.Contains("400", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -178,7 +178,7 @@ public sealed class WebSocketChatConnectionTests
     private static WebSocketChatConnection Create(ControlledStream stream, int capacity, TimeSpan? closeTimeout = null)
     {
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        return new WebSocketChatConnection("c1", "live", socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), NullLogger.Instance);
+        return new WebSocketChatConnection("c1", "live", socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), new SendPumpScheduler(), NullLogger.Instance);
     }
 
     private static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);

@@ -1,0 +1,169 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamChat.AspNetCore.Internal;
+using StreamChat.Testing;
+
+namespace StreamChat.AspNetCore.Tests.Internal;
+
+/// <summary>
+/// The scheduler that runs the connections' send pumps: every scheduled pump runs, and no more of them at a time than
+/// it has workers, over real server-side WebSockets whose streams count the writes.
+/// </summary>
+public sealed class SendPumpSchedulerTests
+{
+    [Fact]
+    public void MaxWorkers_BelowOne_IsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SendPumpScheduler(0));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task PumpsNeverRunOnMoreThreadsThanWorkers(int workers)
+    {
+        var scheduler = new SendPumpScheduler(workers);
+        var probe = new ConcurrencyProbe();
+        var connections = Enumerable.Range(0, 200).Select(i => Create(scheduler, new CountingStream(probe), "c" + i)).ToArray();
+
+        // Broadcasts from several threads at once, the way several publishers' messages arrive.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                foreach (var connection in connections)
+                {
+                    Assert.True(connection.Connection.TryEnqueue(Frame("m")));
+                }
+            }
+        })));
+
+        await WaitUntilAsync(() => connections.All(c => c.Stream.Writes == 20));
+        Assert.InRange(probe.MostAtOnce, 1, workers);
+        Assert.Equal(4000, connections.Sum(c => c.Stream.Writes));
+        DisposeAll(connections);
+    }
+
+    [Fact]
+    public async Task EveryScheduledPump_Runs_WhenWorkersRetireWhileFramesArrive()
+    {
+        // Frames trickle in one at a time from many threads, so workers keep running dry and retiring just as the
+        // next connection is queued: a lost wake-up would leave a frame unsent.
+        var scheduler = new SendPumpScheduler(1);
+        var probe = new ConcurrencyProbe();
+        var connections = Enumerable.Range(0, 50).Select(i => Create(scheduler, new CountingStream(probe, spin: false), "c" + i)).ToArray();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var connection = connections[(t * 7 + i) % connections.Length].Connection;
+                Assert.True(connection.TryEnqueue(Frame("m")));
+                if (i % 50 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        })));
+
+        await WaitUntilAsync(() => connections.Sum(c => c.Stream.Writes) == 4000);
+        Assert.Equal(4000, connections.Sum(c => c.Stream.Writes));
+        DisposeAll(connections);
+    }
+
+    private static (WebSocketChatConnection Connection, CountingStream Stream) Create(SendPumpScheduler scheduler, CountingStream stream, string id)
+    {
+        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        return (new WebSocketChatConnection(id, "live", socket, 1024, TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance), stream);
+    }
+
+    private static void DisposeAll((WebSocketChatConnection Connection, CountingStream Stream)[] connections)
+    {
+        foreach (var (connection, _) in connections)
+        {
+            connection.Abort();
+            connection.Dispose();
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>How many writes, over all connections, were ever in progress at the same moment.</summary>
+    private sealed class ConcurrencyProbe
+    {
+        private int _now;
+        private int _most;
+
+        public int MostAtOnce => Volatile.Read(ref _most);
+
+        public void Enter()
+        {
+            var now = Interlocked.Increment(ref _now);
+            int most;
+            while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)
+            {
+            }
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _now);
+    }
+
+    /// <summary>Completes every write at once (as Kestrel's output pipe does) and counts the WebSocket frames.</summary>
+    private sealed class CountingStream(ConcurrencyProbe probe, bool spin = true) : Stream
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            probe.Enter();
+            if (spin)
+            {
+                // Long enough that pumps run on two threads at once would be seen overlapping.
+                Thread.SpinWait(20_000);
+            }
+
+            // One frame per write: a server frame is never masked, so its first byte is FIN plus the opcode.
+            if (buffer.Length > 0 && buffer.Span[0] == 0x81)
+            {
+                Interlocked.Increment(ref _writes);
+            }
+
+            probe.Exit();
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            new(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
