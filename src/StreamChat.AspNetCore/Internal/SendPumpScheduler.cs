@@ -12,9 +12,9 @@ namespace StreamChat.AspNetCore.Internal;
 /// of the socket writes: thousands of connections held a block at once, which the pool then kept. Here at most one
 /// worker per core runs pumps, and after each short batch it queues itself again behind the work the batch produced.
 /// Frames that arrive meanwhile wait in their connection's queue (16 bytes each; the bytes are shared by every
-/// recipient) and leave back to back when its pump runs. Measured with 10,000 viewers joining 100 streams: Kestrel's pool held 10 MB instead of
-/// 38 MB once all were in, and they connected twice as fast; capacity into 1,000 viewers rose from 800 to 900
-/// messages per second (docs/performance.md).
+/// recipient) and leave back to back when its pump runs. Measured with 10,000 viewers joining 100 streams: Kestrel's
+/// pool held 10 MB instead of 38 MB once all were in, and they connected twice as fast; capacity into 1,000 viewers
+/// rose from 800 to 900 messages per second (docs/performance.md).
 /// </remarks>
 internal sealed class SendPumpScheduler : IThreadPoolWorkItem
 {

@@ -1,13 +1,14 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamChat.AspNetCore.Internal;
+using StreamChat.AspNetCore.Tests.Infrastructure;
 using StreamChat.Testing;
 
 namespace StreamChat.AspNetCore.Tests.Internal;
 
 /// <summary>
 /// The scheduler that runs the connections' send pumps: every scheduled pump runs, and no more of them at a time than
-/// it has workers, over real server-side WebSockets whose streams count the writes.
+/// it has workers, over real server-side WebSockets whose streams record the writes.
 /// </summary>
 public sealed class SendPumpSchedulerTests
 {
@@ -24,7 +25,7 @@ public sealed class SendPumpSchedulerTests
     {
         var scheduler = new SendPumpScheduler(workers);
         var probe = new ConcurrencyProbe();
-        var connections = Enumerable.Range(0, 200).Select(i => Create(scheduler, new CountingStream(probe), "c" + i)).ToArray();
+        var connections = Enumerable.Range(0, 200).Select(i => Create(scheduler, probe.Watch(new ControlledStream()), "c" + i)).ToArray();
 
         // Broadcasts from several threads at once, the way several publishers' messages arrive.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
@@ -38,9 +39,9 @@ public sealed class SendPumpSchedulerTests
             }
         })));
 
-        await WaitUntilAsync(() => connections.All(c => c.Stream.Writes == 20));
+        await WaitUntilAsync(() => connections.All(c => c.Stream.MessageCount == 20));
         Assert.InRange(probe.MostAtOnce, 1, workers);
-        Assert.Equal(4000, connections.Sum(c => c.Stream.Writes));
+        Assert.Equal(4000, connections.Sum(c => c.Stream.MessageCount));
         DisposeAll(connections);
     }
 
@@ -50,8 +51,7 @@ public sealed class SendPumpSchedulerTests
         // Frames trickle in one at a time from many threads, so workers keep running dry and retiring just as the
         // next connection is queued: a lost wake-up would leave a frame unsent.
         var scheduler = new SendPumpScheduler(1);
-        var probe = new ConcurrencyProbe();
-        var connections = Enumerable.Range(0, 50).Select(i => Create(scheduler, new CountingStream(probe, spin: false), "c" + i)).ToArray();
+        var connections = Enumerable.Range(0, 50).Select(i => Create(scheduler, new ControlledStream(), "c" + i)).ToArray();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
         {
@@ -66,18 +66,18 @@ public sealed class SendPumpSchedulerTests
             }
         })));
 
-        await WaitUntilAsync(() => connections.Sum(c => c.Stream.Writes) == 4000);
-        Assert.Equal(4000, connections.Sum(c => c.Stream.Writes));
+        await WaitUntilAsync(() => connections.Sum(c => c.Stream.MessageCount) == 4000);
+        Assert.Equal(4000, connections.Sum(c => c.Stream.MessageCount));
         DisposeAll(connections);
     }
 
-    private static (WebSocketChatConnection Connection, CountingStream Stream) Create(SendPumpScheduler scheduler, CountingStream stream, string id)
+    private static (WebSocketChatConnection Connection, ControlledStream Stream) Create(SendPumpScheduler scheduler, ControlledStream stream, string id)
     {
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         return (new WebSocketChatConnection(id, "live", socket, 1024, TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance), stream);
     }
 
-    private static void DisposeAll((WebSocketChatConnection Connection, CountingStream Stream)[] connections)
+    private static void DisposeAll((WebSocketChatConnection Connection, ControlledStream Stream)[] connections)
     {
         foreach (var (connection, _) in connections)
         {
@@ -115,55 +115,19 @@ public sealed class SendPumpSchedulerTests
         }
 
         public void Exit() => Interlocked.Decrement(ref _now);
-    }
 
-    /// <summary>Completes every write at once (as Kestrel's output pipe does) and counts the WebSocket frames.</summary>
-    private sealed class CountingStream(ConcurrencyProbe probe, bool spin = true) : Stream
-    {
-        private int _writes;
-
-        public int Writes => Volatile.Read(ref _writes);
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        /// <summary>Makes every write to the stream take a while and counts it while it lasts.</summary>
+        public ControlledStream Watch(ControlledStream stream)
         {
-            probe.Enter();
-            if (spin)
+            stream.OnWrite = _ =>
             {
+                Enter();
+
                 // Long enough that pumps run on two threads at once would be seen overlapping.
                 Thread.SpinWait(20_000);
-            }
-
-            // One frame per write: a server frame is never masked, so its first byte is FIN plus the opcode.
-            if (buffer.Length > 0 && buffer.Span[0] == 0x81)
-            {
-                Interlocked.Increment(ref _writes);
-            }
-
-            probe.Exit();
-            return ValueTask.CompletedTask;
+                Exit();
+            };
+            return stream;
         }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            new(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
