@@ -52,14 +52,7 @@ internal sealed class ControlledStream : Stream
         held?.TrySetResult();
     }
 
-    public async Task WaitForMessagesAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (_messages.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForMessagesAsync(int count) => TestConnections.WaitUntilAsync(() => _messages.Count >= count);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

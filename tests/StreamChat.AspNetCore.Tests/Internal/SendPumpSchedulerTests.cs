@@ -1,8 +1,6 @@
-using System.Net.WebSockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using StreamChat.AspNetCore.Internal;
 using StreamChat.AspNetCore.Tests.Infrastructure;
-using StreamChat.Testing;
+using static StreamChat.AspNetCore.Tests.Infrastructure.TestConnections;
 
 namespace StreamChat.AspNetCore.Tests.Internal;
 
@@ -71,11 +69,8 @@ public sealed class SendPumpSchedulerTests
         DisposeAll(connections);
     }
 
-    private static (WebSocketChatConnection Connection, ControlledStream Stream) Create(SendPumpScheduler scheduler, ControlledStream stream, string id)
-    {
-        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        return (new WebSocketChatConnection(id, "live", socket, 1024, TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance), stream);
-    }
+    private static (WebSocketChatConnection Connection, ControlledStream Stream) Create(SendPumpScheduler scheduler, ControlledStream stream, string id) =>
+        (TestConnections.Create(stream, scheduler, connectionId: id), stream);
 
     private static void DisposeAll((WebSocketChatConnection Connection, ControlledStream Stream)[] connections)
     {
@@ -83,17 +78,6 @@ public sealed class SendPumpSchedulerTests
         {
             connection.Abort();
             connection.Dispose();
-        }
-    }
-
-    private static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
         }
     }
 

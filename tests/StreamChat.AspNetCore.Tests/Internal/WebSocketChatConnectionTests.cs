@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using StreamChat.AspNetCore.Internal;
 using StreamChat.AspNetCore.Tests.Infrastructure;
+using static StreamChat.AspNetCore.Tests.Infrastructure.TestConnections;
 using StreamChat.Testing;
 
 namespace StreamChat.AspNetCore.Tests.Internal;
@@ -165,22 +164,13 @@ public sealed class WebSocketChatConnectionTests
         Assert.True(connection.TryEnqueue(Frame("lost")));
 
         // The pump's write fails, and the connection starts closing on its own.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!connection.IsClosing && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await WaitUntilAsync(() => connection.IsClosing);
 
         Assert.True(connection.IsClosing);
         await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty).DefaultTimeout();
         Assert.False(connection.TryEnqueue(Frame("after failure")));
     }
 
-    private static WebSocketChatConnection Create(ControlledStream stream, int capacity, TimeSpan? closeTimeout = null)
-    {
-        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        return new WebSocketChatConnection("c1", "live", socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), new SendPumpScheduler(), NullLogger.Instance);
-    }
-
-    private static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+    private static WebSocketChatConnection Create(ControlledStream stream, int capacity, TimeSpan? closeTimeout = null) =>
+        TestConnections.Create(stream, new SendPumpScheduler(), capacity, closeTimeout);
 }
