@@ -24,15 +24,15 @@ public class BroadcastBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _broadcaster = new LocalChatBroadcaster();
+        _broadcaster = new LocalChatBroadcaster(new StreamChat.AspNetCore.Connections.LocalConnectionRegistry());
         _writes = new long[Recipients];
         _connections = new WebSocketChatConnection[Recipients];
         var scheduler = new SendPumpScheduler();
         for (var i = 0; i < Recipients; i++)
         {
             var socket = WebSocket.CreateFromStream(new CountingStream(_writes, i), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", socket, 1024, TimeSpan.FromSeconds(1), scheduler, NullLogger.Instance);
-            _broadcaster.Add(_connections[i]);
+            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", "u" + i, socket, 1024, TimeSpan.FromSeconds(1), scheduler, NullLogger.Instance);
+            _ = _broadcaster.RegisterAsync(_connections[i]).GetAwaiter().GetResult();
         }
     }
 

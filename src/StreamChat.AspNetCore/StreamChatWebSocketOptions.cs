@@ -25,4 +25,14 @@ public sealed class StreamChatWebSocketOptions
     /// <value>The default value is 4096.</value>
     [Range(256, 1_048_576)]
     public int ReceiveBufferSize { get; set; } = WebSocketConstants.DefaultReceiveBufferSize;
+
+    /// <summary>
+    /// Gets the origins (e.g. <c>https://watch.example.com</c>) whose pages may open a chat connection; a handshake from
+    /// any other origin, or without one, is refused with 403.
+    /// </summary>
+    /// <value>
+    /// Empty by default: clients that send no <c>Origin</c> (native apps, wscat) and same-origin pages are accepted and
+    /// cross-origin pages refused with 403, unless development identity is on.
+    /// </value>
+    public IList<string> AllowedOrigins { get; } = [];
 }

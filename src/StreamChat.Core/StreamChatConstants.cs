@@ -8,6 +8,5 @@ internal static class StreamChatConstants
     public const int DefaultMaxHistoryLimit = 100;
     public const int DefaultMaxMessagesPerStream = 1_000;
     public const string DefaultWelcomeMessage = "Welcome to the chat!";
-    public const string MeterName = "StreamChat";
     public static readonly TimeSpan DefaultMessageTimeToLive = TimeSpan.FromHours(24);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using StreamChat.Core.Identity;
 using StreamChat.Core.Moderation;
 
 namespace StreamChat.Core;
@@ -53,8 +54,9 @@ public sealed class StreamChatOptions
     public int? MaxConnectionsPerStream { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether connections may say who they are in the query string
-    /// (<c>userId</c>, <c>username</c>). For local development only: anyone can claim any identity.
+    /// Gets or sets a value indicating whether connections without a token may say who they are in the query string
+    /// (<c>userId</c>, <c>username</c>, and <c>role</c> for testing moderator features). For local development only:
+    /// anyone can claim any identity. A token that is presented is always validated, and refused if invalid.
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AllowDevelopmentIdentity { get; set; }
@@ -63,7 +65,11 @@ public sealed class StreamChatOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool IncludeExceptionDetails { get; set; }
 
-    /// <summary>Gets the options of local moderation and of moderation as a whole.</summary>
+    /// <summary>Gets the options of moderation as a whole and of the local rules.</summary>
     [ValidateObjectMembers]
-    public LocalModerationOptions Moderation { get; } = new();
+    public ModerationOptions Moderation { get; } = new();
+
+    /// <summary>Gets which claims carry the user id, display name and role.</summary>
+    [ValidateObjectMembers]
+    public ChatIdentityOptions Identity { get; } = new();
 }

@@ -13,7 +13,7 @@ public static class StreamChatEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the chat WebSocket endpoint at <paramref name="pattern"/>, e.g. <c>/chat</c>. Clients connect with
-    /// <c>ws://HOST/chat?streamId=STREAM</c> (plus <c>userId</c> and <c>username</c> in development identity mode).
+    /// <c>ws://HOST/chat?streamId=STREAM</c> (plus <c>token</c> with a JWT, or <c>userId</c> and <c>username</c> in development identity mode).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -31,6 +31,7 @@ public static class StreamChatEndpointRouteBuilderExtensions
         }
 
         var handler = endpoints.ServiceProvider.GetRequiredService<WebSocketChatHandler>();
+        _ = endpoints.ServiceProvider.GetRequiredService<LocalConnectionShutdown>();
         var socketOptions = endpoints.ServiceProvider.GetRequiredService<IOptions<StreamChatWebSocketOptions>>().Value;
 
         // The WebSocket middleware runs only for this endpoint, so the app need not call UseWebSockets().
@@ -39,6 +40,6 @@ public static class StreamChatEndpointRouteBuilderExtensions
         app.Run(handler.HandleAsync);
         RequestDelegate pipeline = app.Build();
 
-        return endpoints.Map(pattern, pipeline).WithDisplayName("StreamChat " + pattern);
+        return endpoints.Map(pattern, pipeline).WithDisplayName("StreamChat " + pattern).WithMetadata(new StreamChatEndpointMetadata());
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using StreamChat.AspNetCore;
+using StreamChat.AspNetCore.Connections;
 using StreamChat.AspNetCore.Internal;
 using StreamChat.Core;
 using StreamChat.Core.Broadcasting;
@@ -77,7 +79,10 @@ public static class StreamChatAspNetCoreServiceCollectionExtensions
         services.AddSingleton<StreamChatMarkerService>();
         services.AddOptionsWithValidateOnStart<StreamChatWebSocketOptions, StreamChatWebSocketOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamChatWebSocketOptions>, StreamChatWebSocketOptionsCustomValidator>());
+        services.TryAddSingleton<LocalConnectionRegistry>();
+        services.TryAddSingleton<LocalConnectionShutdown>();
         services.TryAddSingleton<LocalChatBroadcaster>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, QueryToken>());
 
         // Registered before the core so an app's own broadcaster (or a scale-out one) registered earlier wins.
         services.TryAddSingleton<IChatBroadcaster>(static sp => sp.GetRequiredService<LocalChatBroadcaster>());

@@ -1,83 +1,32 @@
-using System.Collections.Concurrent;
+using StreamChat.AspNetCore.Connections;
 using StreamChat.Core.Broadcasting;
 
 namespace StreamChat.AspNetCore.Internal;
 
 /// <summary>
-/// The ASP.NET Core host's broadcaster: hands the same bytes to every local WebSocket of a stream by
-/// queueing them, never waiting on a socket. A stream's members are a copy-on-write array, so a
-/// broadcast walks a plain array without locks or allocations.
+/// The ASP.NET Core host's broadcaster: hands the same bytes to every local socket of a stream by queueing them, never
+/// waiting on a socket. It owns the sockets' registration, in the shared <see cref="LocalConnectionRegistry"/>.
 /// </summary>
 internal sealed class LocalChatBroadcaster : IChatBroadcaster
 {
-    private readonly ConcurrentDictionary<string, WebSocketChatConnection> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, StreamGroup> _streams = new(StringComparer.Ordinal);
+    private readonly LocalConnectionRegistry _registry;
 
-    public int Count => _connections.Count;
-
-    public void Add(WebSocketChatConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (!_connections.TryAdd(connection.ConnectionId, connection))
-        {
-            throw new InvalidOperationException($"Connection '{connection.ConnectionId}' is already registered.");
-        }
-
-        while (true)
-        {
-            var group = _streams.GetOrAdd(connection.StreamId, static _ => new StreamGroup());
-            if (group.TryAdd(connection))
-            {
-                return;
-            }
-
-            // The group was emptied and retired concurrently; take a fresh one.
-            _streams.TryRemove(new KeyValuePair<string, StreamGroup>(connection.StreamId, group));
-        }
-    }
-
-    public void Remove(WebSocketChatConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (!_connections.TryRemove(new KeyValuePair<string, WebSocketChatConnection>(connection.ConnectionId, connection)))
-        {
-            return;
-        }
-
-        if (_streams.TryGetValue(connection.StreamId, out var group) && group.Remove(connection))
-        {
-            _streams.TryRemove(new KeyValuePair<string, StreamGroup>(connection.StreamId, group));
-        }
-    }
-
-    public IReadOnlyCollection<WebSocketChatConnection> Snapshot() => _connections.Values.ToArray();
+    public LocalChatBroadcaster(LocalConnectionRegistry registry) => _registry = registry;
 
     /// <inheritdoc />
     public Task<BroadcastResult> SendToStreamAsync(string streamId, ReadOnlyMemory<byte> frame, string? exceptConnectionId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamId);
-        if (!_streams.TryGetValue(streamId, out var group))
-        {
-            return Task.FromResult(new BroadcastResult(0));
-        }
-
         var delivered = 0;
         List<string>? gone = null;
-        foreach (var connection in group.Members)
+        foreach (var connection in _registry.GetStream(streamId))
         {
             if (exceptConnectionId is not null && string.Equals(connection.ConnectionId, exceptConnectionId, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            if (connection.TryEnqueue(frame))
-            {
-                delivered++;
-            }
-            else
-            {
-                (gone ??= []).Add(connection.ConnectionId);
-            }
+            Deliver(connection, frame, ref delivered, ref gone);
         }
 
         return Task.FromResult(new BroadcastResult(delivered, gone));
@@ -87,63 +36,62 @@ internal sealed class LocalChatBroadcaster : IChatBroadcaster
     public Task<BroadcastResult> SendToConnectionAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        if (_connections.TryGetValue(connectionId, out var connection) && connection.TryEnqueue(frame))
-        {
-            return Task.FromResult(new BroadcastResult(1));
-        }
-
-        return Task.FromResult(new BroadcastResult(0, [connectionId]));
+        return Task.FromResult(_registry.Find(connectionId)?.TrySend(frame) == true ? new BroadcastResult(1) : new BroadcastResult(0, [connectionId]));
     }
 
-    private sealed class StreamGroup
+    /// <inheritdoc />
+    public Task<BroadcastResult> SendToUserAsync(string streamId, string userId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
     {
-        private readonly object _gate = new();
-        private WebSocketChatConnection[] _members = [];
-        private bool _retired;
-
-        public WebSocketChatConnection[] Members => Volatile.Read(ref _members);
-
-        public bool TryAdd(WebSocketChatConnection connection)
+        ArgumentNullException.ThrowIfNull(streamId);
+        ArgumentNullException.ThrowIfNull(userId);
+        var delivered = 0;
+        List<string>? gone = null;
+        foreach (var connection in _registry.GetStream(streamId))
         {
-            lock (_gate)
+            if (string.Equals(connection.UserId, userId, StringComparison.Ordinal))
             {
-                if (_retired)
-                {
-                    return false;
-                }
-
-                var next = new WebSocketChatConnection[_members.Length + 1];
-                _members.CopyTo(next, 0);
-                next[^1] = connection;
-                Volatile.Write(ref _members, next);
-                return true;
+                Deliver(connection, frame, ref delivered, ref gone);
             }
         }
 
-        /// <summary>Removes a member; returns true when the group became empty and is retired.</summary>
-        public bool Remove(WebSocketChatConnection connection)
+        return Task.FromResult(new BroadcastResult(delivered, gone));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CloseConnectionAsync(string connectionId, int closeCode, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(reason);
+        var connection = _registry.Find(connectionId);
+        connection?.Close(closeCode, reason);
+        return Task.FromResult(connection is not null);
+    }
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> RegisterAsync(ILocalChatConnection connection)
+    {
+        _registry.Add(connection);
+        return Task.FromResult<IAsyncDisposable>(new Registration(_registry, connection));
+    }
+
+    private static void Deliver(ILocalChatConnection connection, ReadOnlyMemory<byte> frame, ref int delivered, ref List<string>? gone)
+    {
+        if (connection.TrySend(frame))
         {
-            lock (_gate)
-            {
-                var index = Array.IndexOf(_members, connection);
-                if (index < 0)
-                {
-                    return false;
-                }
+            delivered++;
+        }
+        else
+        {
+            (gone ??= []).Add(connection.ConnectionId);
+        }
+    }
 
-                if (_members.Length == 1)
-                {
-                    Volatile.Write(ref _members, []);
-                    _retired = true;
-                    return true;
-                }
-
-                var next = new WebSocketChatConnection[_members.Length - 1];
-                Array.Copy(_members, 0, next, 0, index);
-                Array.Copy(_members, index + 1, next, index, _members.Length - index - 1);
-                Volatile.Write(ref _members, next);
-                return false;
-            }
+    private sealed class Registration(LocalConnectionRegistry registry, ILocalChatConnection connection) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            registry.Remove(connection);
+            return ValueTask.CompletedTask;
         }
     }
 }

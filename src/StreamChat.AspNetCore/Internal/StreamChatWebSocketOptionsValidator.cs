@@ -21,6 +21,14 @@ internal sealed class StreamChatWebSocketOptionsCustomValidator : IValidateOptio
             builder.AddError("CloseTimeout must be more than zero and at most 5 minutes.", nameof(options.CloseTimeout));
         }
 
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.PathAndQuery.Length > 1)
+            {
+                builder.AddError($"AllowedOrigins holds '{origin}'; give origins such as https://watch.example.com (scheme, host and port, no path).", nameof(options.AllowedOrigins));
+            }
+        }
+
         return builder.Build();
     }
 }

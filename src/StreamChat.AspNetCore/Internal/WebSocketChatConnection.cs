@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using StreamChat.Core.Broadcasting;
 
 namespace StreamChat.AspNetCore.Internal;
 
@@ -10,7 +11,7 @@ namespace StreamChat.AspNetCore.Internal;
 /// socket write. A full queue means the client cannot keep up: it is closed, not waited on. An idle connection holds
 /// no writer task and no cancellation source; only this object and, once it has sent something, a small queue array.
 /// </summary>
-internal sealed partial class WebSocketChatConnection : IDisposable
+internal sealed partial class WebSocketChatConnection : ILocalChatConnection, IDisposable
 {
     private const int InitialQueueSize = 8;
 
@@ -25,17 +26,19 @@ internal sealed partial class WebSocketChatConnection : IDisposable
     private readonly object _gate = new();
     private Queue<ReadOnlyMemory<byte>>? _queue;
     private bool _sending;
+    private bool _drainBeforeClose;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = string.Empty;
     private TaskCompletionSource? _closed;
     private Timer? _abortTimer;
 
-    public WebSocketChatConnection(string connectionId, string streamId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, SendPumpScheduler scheduler, ILogger logger)
+    public WebSocketChatConnection(string connectionId, string streamId, string userId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, SendPumpScheduler scheduler, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         ConnectionId = connectionId;
         StreamId = streamId;
+        UserId = userId;
         _socket = socket;
         _capacity = queueCapacity;
         _closeTimeout = closeTimeout;
@@ -47,10 +50,21 @@ internal sealed partial class WebSocketChatConnection : IDisposable
 
     public string StreamId { get; }
 
+    public string UserId { get; }
+
+    /// <summary>Gets or sets the broadcaster registration, undone when the connection starts closing.</summary>
+    public IAsyncDisposable? Registration { get; set; }
+
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
     /// <summary>Fires once when the connection starts closing for any reason.</summary>
     public event Action<WebSocketChatConnection>? Closing;
+
+    /// <inheritdoc />
+    public bool TrySend(ReadOnlyMemory<byte> frame) => TryEnqueue(frame);
+
+    /// <inheritdoc />
+    public void Close(int closeCode, string reason) => _ = CloseAsync((WebSocketCloseStatus)closeCode, reason, drain: true);
 
     /// <summary>
     /// Queues a frame without waiting. Returns false if the connection is closing or could not keep up
@@ -100,7 +114,13 @@ internal sealed partial class WebSocketChatConnection : IDisposable
     public void BeginClose(WebSocketCloseStatus status, string description) => _ = CloseAsync(status, description);
 
     /// <summary>Starts closing as <see cref="BeginClose"/> does; the task completes when the close frame was sent or the socket gave up.</summary>
-    public Task CloseAsync(WebSocketCloseStatus status, string description)
+    public Task CloseAsync(WebSocketCloseStatus status, string description) => CloseAsync(status, description, drain: false);
+
+    /// <summary>
+    /// Starts closing; with <paramref name="drain"/> the frames already queued are written first (within the close
+    /// time-out), so a last notice such as <c>user_banned</c> reaches the client before the close frame.
+    /// </summary>
+    private Task CloseAsync(WebSocketCloseStatus status, string description, bool drain)
     {
         bool startPump;
         Task closed;
@@ -116,7 +136,12 @@ internal sealed partial class WebSocketChatConnection : IDisposable
             _closeDescription = description;
             _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             closed = _closed.Task;
-            _queue = null;
+            _drainBeforeClose = drain;
+            if (!drain)
+            {
+                _queue = null;
+            }
+
             startPump = !_sending;
             _sending = true;
             _abortTimer = new Timer(static state => ((WebSocket)state!).Abort(), _socket, _closeTimeout, Timeout.InfiniteTimeSpan);
@@ -167,13 +192,18 @@ internal sealed partial class WebSocketChatConnection : IDisposable
                 ReadOnlyMemory<byte> frame;
                 lock (_gate)
                 {
-                    if (_closing != 0)
+                    if (_closing != 0 && !_drainBeforeClose)
                     {
                         break;
                     }
 
                     if (_queue is null || !_queue.TryDequeue(out frame))
                     {
+                        if (_closing != 0)
+                        {
+                            break;
+                        }
+
                         _sending = false;
 
                         // EnsureCapacity(0) changes nothing and returns the capacity.

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
@@ -8,45 +7,46 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core;
+using StreamChat.Core.Broadcasting;
+using StreamChat.Core.Identity;
 using StreamChat.Core.Pipeline;
 
 namespace StreamChat.AspNetCore.Internal;
 
 /// <summary>
-/// Translates one WebSocket request into pipeline calls: connect at the handshake, one
-/// <see cref="IChatPipeline.MessageAsync"/> per frame, disconnect at the end. No chat logic lives here.
+/// Translates one WebSocket request into pipeline calls: origin and identity at the handshake, connect, register the
+/// socket with the broadcaster, one <see cref="IChatPipeline.MessageAsync"/> per frame, disconnect at the end. No chat
+/// logic lives here.
 /// </summary>
 internal sealed partial class WebSocketChatHandler
 {
     private readonly IChatPipeline _pipeline;
-    private readonly LocalChatBroadcaster _broadcaster;
-    private readonly StreamChatOptions _options;
+    private readonly IChatBroadcaster _broadcaster;
+    private readonly IChatIdentityResolver _identity;
+    private readonly OriginCheck _origins;
     private readonly StreamChatWebSocketOptions _socketOptions;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
     private readonly SendPumpScheduler _sendScheduler = new();
-
-    // One delegate for every connection, rather than one per connection.
-    private readonly Action<WebSocketChatConnection> _removeFromBroadcaster;
+    private readonly int _maxFrameBytes;
 
     public WebSocketChatHandler(
         IChatPipeline pipeline,
-        LocalChatBroadcaster broadcaster,
+        IChatBroadcaster broadcaster,
+        IChatIdentityResolver identity,
         IOptions<StreamChatOptions> options,
         IOptions<StreamChatWebSocketOptions> socketOptions,
         IHostApplicationLifetime lifetime,
-        ILoggerFactory loggerFactory)
+        ILogger<WebSocketChatHandler> logger)
     {
         _pipeline = pipeline;
         _broadcaster = broadcaster;
-        _options = options.Value;
+        _identity = identity;
         _socketOptions = socketOptions.Value;
+        _origins = new OriginCheck(_socketOptions.AllowedOrigins, options.Value.AllowDevelopmentIdentity);
+        _maxFrameBytes = options.Value.MaxFrameBytes;
         _lifetime = lifetime;
-        _logger = loggerFactory.CreateLogger<WebSocketChatHandler>();
-        _removeFromBroadcaster = broadcaster.Remove;
-
-        // Framework callback: closes every socket with "going away" so clients see a clean close, not a reset.
-        _lifetime.ApplicationStopping.Register(static state => ((WebSocketChatHandler)state!).CloseAll(), this);
+        _logger = logger;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -63,21 +63,38 @@ internal sealed partial class WebSocketChatHandler
             return;
         }
 
-        var query = ConnectQuery.Read(context.Request);
-        if (!TryResolveIdentity(context, query, out var userId, out var username, out var refusal))
+        if (!_origins.IsAllowed(context.Request))
         {
-            await RefuseAsync(context, refusal.StatusCode, refusal.Reason).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "This origin may not open a chat connection.").ConfigureAwait(false);
             return;
         }
 
-        var streamId = query.StreamId;
+        var query = ConnectQuery.Read(context.Request);
         var connectionId = Guid.NewGuid().ToString("N");
         var requestAborted = context.RequestAborted;
 
         ConnectResult result;
         try
         {
-            result = await _pipeline.ConnectAsync(new ConnectRequest(connectionId, streamId, userId, username), requestAborted).ConfigureAwait(false);
+            // Read through the feature: HttpContext.User creates an empty principal when no authentication ran, and that
+            // would stay alive with the connection.
+            var identity = await _identity.ResolveAsync(
+                new ChatIdentityRequest
+                {
+                    User = context.Features.Get<IHttpAuthenticationFeature>()?.User,
+                    TokenPresented = query.HasToken,
+                    QueryUserId = query.UserId,
+                    QueryUsername = query.Username,
+                    QueryRole = query.Role,
+                },
+                requestAborted).ConfigureAwait(false);
+            if (!identity.IsResolved)
+            {
+                await RefuseAsync(context, identity.StatusCode, identity.Reason!).ConfigureAwait(false);
+                return;
+            }
+
+            result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, query.StreamId, identity.Identity!), requestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
         {
@@ -98,9 +115,16 @@ internal sealed partial class WebSocketChatHandler
                 KeepAliveInterval = _socketOptions.KeepAliveInterval,
             }).ConfigureAwait(false);
 
-            connection = new WebSocketChatConnection(connectionId, result.Connection!.StreamId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _sendScheduler, _logger);
-            connection.Closing += _removeFromBroadcaster;
-            _broadcaster.Add(connection);
+            var stored = result.Connection!;
+            connection = new WebSocketChatConnection(connectionId, stored.StreamId, stored.UserId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _sendScheduler, _logger);
+            connection.Closing += Unregister;
+            connection.Registration = await _broadcaster.RegisterAsync(connection).ConfigureAwait(false);
+            if (connection.IsClosing)
+            {
+                // Closed while registering: the Closing handler found nothing to undo.
+                Unregister(connection);
+            }
+
             Log.Accepted(_logger, connectionId);
 
             // Kestrel can deliver at once, so the welcome goes out at open; a later hello gets another.
@@ -128,7 +152,11 @@ internal sealed partial class WebSocketChatHandler
         {
             if (connection is not null)
             {
-                _broadcaster.Remove(connection);
+                if (connection.Registration is { } registration)
+                {
+                    await registration.DisposeAsync().ConfigureAwait(false);
+                }
+
                 connection.Abort();
                 connection.Dispose();
             }
@@ -139,9 +167,19 @@ internal sealed partial class WebSocketChatHandler
         }
     }
 
+    /// <summary>Stops sends reaching a connection as soon as it starts closing (one delegate for every connection).</summary>
+    private static void Unregister(WebSocketChatConnection connection)
+    {
+        var pending = connection.Registration?.DisposeAsync();
+        if (pending is { IsCompletedSuccessfully: false } task)
+        {
+            _ = task.AsTask();
+        }
+    }
+
     private async Task ReceiveLoopAsync(WebSocketChatConnection connection, WebSocket socket, CancellationToken cancellationToken)
     {
-        var maxFrame = _options.MaxFrameBytes;
+        var maxFrame = _maxFrameBytes;
         ArrayBufferWriter<byte>? assembled = null;
         while (!connection.IsClosing)
         {
@@ -210,42 +248,16 @@ internal sealed partial class WebSocketChatHandler
         }
     }
 
-    private bool TryResolveIdentity(HttpContext context, ConnectQuery query, out string? userId, out string? username, out (int StatusCode, string Reason) refusal)
-    {
-        refusal = default;
-
-        // Read through the feature: HttpContext.User creates an empty principal when no authentication ran, and that
-        // would stay alive with the connection.
-        var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
-        if (user?.Identity?.IsAuthenticated == true)
-        {
-            userId = user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
-            username = user.FindFirst("name")?.Value ?? user.Identity.Name ?? userId;
-            return true;
-        }
-
-        if (_options.AllowDevelopmentIdentity)
-        {
-            userId = query.UserId;
-            username = query.Username;
-            return true;
-        }
-
-        userId = null;
-        username = null;
-        refusal = (StatusCodes.Status401Unauthorized, "Authentication is required. (For local development, set StreamChat:AllowDevelopmentIdentity to true to take userId and username from the query string.)");
-        return false;
-    }
-
     /// <summary>
     /// The query parameters a connection is opened with, read in one pass. <c>HttpRequest.Query</c> would do too, but
     /// it keeps the parsed collection in the request's features for as long as the socket is open.
     /// </summary>
-    private readonly record struct ConnectQuery(string? StreamId, string? UserId, string? Username)
+    private readonly record struct ConnectQuery(string? StreamId, string? UserId, string? Username, string? Role, bool HasToken)
     {
         public static ConnectQuery Read(HttpRequest request)
         {
-            string? streamId = null, userId = null, username = null;
+            string? streamId = null, userId = null, username = null, role = null;
+            var hasToken = false;
             foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
             {
                 var name = pair.DecodeName().Span;
@@ -261,9 +273,17 @@ internal sealed partial class WebSocketChatHandler
                 {
                     Take(ref username, pair);
                 }
+                else if (name.Equals("role", StringComparison.OrdinalIgnoreCase))
+                {
+                    Take(ref role, pair);
+                }
+                else if (QueryToken.IsTokenName(name))
+                {
+                    hasToken |= !pair.EncodedValue.IsEmpty;
+                }
             }
 
-            return new ConnectQuery(streamId, userId, username);
+            return new ConnectQuery(streamId, userId, username, role, hasToken);
         }
 
         // A repeated parameter is ambiguous, so it counts as invalid (empty), not as its first value.
@@ -276,20 +296,6 @@ internal sealed partial class WebSocketChatHandler
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private void CloseAll()
-    {
-        var connections = _broadcaster.Snapshot();
-        if (connections.Count > 0)
-        {
-            Log.ClosingAll(_logger, connections.Count);
-        }
-
-        foreach (var connection in connections)
-        {
-            connection.BeginClose(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.");
-        }
     }
 
     private static partial class Log
@@ -305,8 +311,5 @@ internal sealed partial class WebSocketChatHandler
 
         [LoggerMessage(4, LogLevel.Error, "WebSocket connection {ConnectionId} failed unexpectedly and was closed.", EventName = "ConnectionFailed")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
-
-        [LoggerMessage(5, LogLevel.Information, "Server stopping: closing {Count} chat connections.", EventName = "ClosingAll")]
-        public static partial void ClosingAll(ILogger logger, int count);
     }
 }

@@ -8,7 +8,7 @@ namespace StreamChat.Aws.Comprehend;
 /// <summary>
 /// Options of the Amazon Comprehend moderator (configuration section <c>StreamChatComprehend</c>). It runs after the
 /// local rules, only for messages they allowed. On errors and time-outs it follows
-/// <see cref="LocalModerationOptions.FailureMode"/> (<c>StreamChat:Moderation:FailureMode</c>).
+/// <see cref="ModerationOptions.FailureMode"/> (<c>StreamChat:Moderation:FailureMode</c>).
 /// </summary>
 public sealed class ComprehendModerationOptions
 {

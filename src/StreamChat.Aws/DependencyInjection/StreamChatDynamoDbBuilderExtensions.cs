@@ -76,7 +76,7 @@ public static class StreamChatDynamoDbBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(DynamoDbClient)))
+        if (services.Any(static d => d.ServiceType == typeof(DynamoDbRequestRunner)))
         {
             return;
         }
@@ -91,7 +91,7 @@ public static class StreamChatDynamoDbBuilderExtensions
         {
             var options = sp.GetRequiredService<IOptions<DynamoDbStoreOptions>>().Value;
             var client = sp.GetService<IAmazonDynamoDB>() ?? options.ClientFactory?.Invoke(sp) ?? CreateDefaultClient();
-            return ActivatorUtilities.CreateInstance<DynamoDbClient>(sp, client);
+            return ActivatorUtilities.CreateInstance<DynamoDbRequestRunner>(sp, client);
         });
         services.TryAddSingleton<IDynamoDbTableProvisioner, DynamoDbTableProvisioner>();
     }

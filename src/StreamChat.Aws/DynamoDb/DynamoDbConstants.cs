@@ -12,6 +12,7 @@ internal static class DynamoDbConstants
     public const string StreamId = "streamId";
     public const string UserId = "userId";
     public const string Username = "username";
+    public const string Role = "role";
     public const string ConnectedAt = "connectedAt";
     public const string MessageId = "messageId";
     public const string Text = "text";

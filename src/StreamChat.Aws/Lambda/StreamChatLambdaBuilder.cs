@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamChat.Aws.Lambda.Internal;
 
 namespace StreamChat.Aws.Lambda;
 
@@ -25,7 +27,9 @@ public sealed class StreamChatLambdaBuilder
             logging.AddJsonConsole(o => o.IncludeScopes = false);
         });
         Services.AddOptions<StreamChatLambdaOptions>()
-            .Bind(Configuration.GetSection("StreamChatLambda"), static o => o.ErrorOnUnknownConfiguration = true);
+            .Bind(Configuration.GetSection("StreamChatLambda"), static o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<StreamChatLambdaOptions>, StreamChatLambdaOptionsValidator>();
     }
 
     /// <summary>Gets the configuration: environment variables (<c>StreamChat__WelcomeMessage</c>) over <c>appsettings.json</c>.</summary>

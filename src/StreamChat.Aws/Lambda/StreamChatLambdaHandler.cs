@@ -7,7 +7,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Aws.ApiGateway.Internal;
 using StreamChat.Aws.Lambda.Internal;
+using System.Security.Claims;
 using StreamChat.Core;
+using StreamChat.Core.Identity;
 using StreamChat.Core.Pipeline;
 
 namespace StreamChat.Aws.Lambda;
@@ -35,8 +37,13 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
 {
     private static readonly WebSocketResponse Ok = new() { StatusCode = 200 };
 
+    /// <summary>The DI key of an optional <see cref="HttpMessageHandler"/> the JWKS is fetched through.</summary>
+    internal const string JwksHandlerServiceKey = "StreamChat.Aws.Jwks";
+
     private readonly ServiceProvider _provider;
     private readonly IChatPipeline _pipeline;
+    private readonly IChatIdentityResolver _identity;
+    private readonly JwtTokenValidator? _jwt;
     private readonly StreamChatOptions _chatOptions;
     private readonly StreamChatLambdaOptions _options;
     private readonly HashSet<string> _allowedOrigins;
@@ -52,6 +59,10 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
 
         // Resolving the pipeline builds the stores, the broadcaster, the signer and its credentials now, at init.
         _pipeline = provider.GetRequiredService<IChatPipeline>();
+        _identity = provider.GetRequiredService<IChatIdentityResolver>();
+        _jwt = _options.Jwt.IsEnabled
+            ? new JwtTokenValidator(_options.Jwt, provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetKeyedService<HttpMessageHandler>(JwksHandlerServiceKey), _logger)
+            : null;
     }
 
     /// <summary>Gets the services the handler was built with.</summary>
@@ -185,29 +196,52 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
             }
         }
 
-        string? userId;
-        string? username;
-        var principal = evt.RequestContext!.AuthorizerValue("principalId");
-        if (!string.IsNullOrEmpty(principal))
+        var token = NonEmpty(evt.Query("token")) ?? NonEmpty(evt.Query("access_token"));
+        var user = AuthorizerPrincipal(evt.RequestContext!);
+        if (user is null && token is not null && _jwt is not null)
         {
-            // A Lambda authorizer vouched for this user; the query string cannot override it.
-            userId = principal;
-            username = evt.RequestContext.AuthorizerValue(_options.AuthorizerUsernameKey) ?? principal;
-        }
-        else if (_chatOptions.AllowDevelopmentIdentity)
-        {
-            userId = evt.Query("userId");
-            username = evt.Query("username");
-        }
-        else
-        {
-            return Refuse(connectionId, 401,
-                "Authentication is required. Attach a Lambda authorizer to $connect (its principalId is the user id), or for development set StreamChat__AllowDevelopmentIdentity=true.");
+            user = await _jwt.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await _pipeline.ConnectAsync(new ConnectRequest(connectionId, evt.Query("streamId"), userId, username), cancellationToken).ConfigureAwait(false);
+        var identity = await _identity.ResolveAsync(
+            new ChatIdentityRequest
+            {
+                User = user,
+                TokenPresented = token is not null,
+                QueryUserId = evt.Query("userId"),
+                QueryUsername = evt.Query("username"),
+                QueryRole = evt.Query("role"),
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!identity.IsResolved)
+        {
+            return Refuse(connectionId, identity.StatusCode, identity.Reason!);
+        }
+
+        var result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, evt.Query("streamId"), identity.Identity!), cancellationToken).ConfigureAwait(false);
         return result.IsAccepted ? Ok : new WebSocketResponse { StatusCode = result.StatusCode, Body = result.Reason };
     }
+
+    /// <summary>A Lambda authorizer's vouching (its <c>principalId</c> and context) as claims; the query string cannot override it.</summary>
+    private ClaimsPrincipal? AuthorizerPrincipal(WebSocketRequestContext context)
+    {
+        var principal = context.AuthorizerValue("principalId");
+        if (string.IsNullOrEmpty(principal))
+        {
+            return null;
+        }
+
+        var names = _chatOptions.Identity;
+        var claims = new List<Claim> { new(names.UserIdClaimType, principal), new(names.NameClaimType, context.AuthorizerValue(_options.AuthorizerUsernameKey) ?? principal) };
+        if (context.AuthorizerValue(names.RoleClaimType) is { Length: > 0 } role)
+        {
+            claims.Add(new Claim(names.RoleClaimType, role));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType: "ApiGatewayAuthorizer"));
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private WebSocketResponse Refuse(string connectionId, int statusCode, string reason)
     {
@@ -253,10 +287,18 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
         new(JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.WebSocketResponse), writable: false);
 
     /// <inheritdoc />
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _jwt?.Dispose();
+        _provider.Dispose();
+    }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _jwt?.Dispose();
+        return _provider.DisposeAsync();
+    }
 
     private static partial class Log
     {

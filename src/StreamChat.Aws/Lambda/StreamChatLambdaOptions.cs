@@ -10,7 +10,8 @@ public sealed class StreamChatLambdaOptions
     /// Gets the origins (e.g. <c>https://watch.example.com</c>) whose pages may open a chat connection.
     /// </summary>
     /// <value>
-    /// Empty by default: any origin, and clients that send none (wscat, native apps), may connect. When it has
+    /// Empty by default: any origin, and clients that send none (wscat, native apps), may connect (API Gateway never
+    /// serves the page, so there is no same origin to fall back to). When it has
     /// entries, a <c>$connect</c> whose <c>Origin</c> header is missing or not listed is refused with 403.
     /// </value>
     public IList<string> AllowedOrigins { get; } = [];
@@ -23,4 +24,7 @@ public sealed class StreamChatLambdaOptions
     /// the user id is shown.
     /// </value>
     public string AuthorizerUsernameKey { get; set; } = "username";
+
+    /// <summary>Gets JWT identity: tokens in the query string validated in <c>$connect</c> (off until keys are configured).</summary>
+    public StreamChatJwtOptions Jwt { get; } = new();
 }

@@ -1,3 +1,5 @@
+using StreamChat.Core.Identity;
+
 namespace StreamChat.Core.Connections;
 
 /// <summary>
@@ -9,9 +11,11 @@ namespace StreamChat.Core.Connections;
 /// <param name="UserId">The user's id.</param>
 /// <param name="Username">The user's display name.</param>
 /// <param name="ConnectedAt">When the connection was accepted.</param>
+/// <param name="Role">The role the connection's identity carries.</param>
 public sealed record ChatConnection(
     string ConnectionId,
     string StreamId,
     string UserId,
     string Username,
-    DateTimeOffset ConnectedAt);
+    DateTimeOffset ConnectedAt,
+    ChatRole Role = ChatRole.Viewer);

@@ -2,9 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StreamChat.Core;
+using StreamChat.Core.Actions.Internal;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Connections.Internal;
 using StreamChat.Core.Diagnostics;
+using StreamChat.Core.Identity;
+using StreamChat.Core.Identity.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
@@ -78,12 +82,22 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, SpamMessageModerator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
 
-        services.TryAddSingleton<IChatPipeline>(static sp =>
-        {
-            var broadcaster = sp.GetService<IChatBroadcaster>() ?? throw new InvalidOperationException(
-                "No IChatBroadcaster is registered. Call AddStreamChat() from StreamChat.AspNetCore, add the API Gateway broadcaster from StreamChat.Aws, or register your own IChatBroadcaster.");
-            return ActivatorUtilities.CreateInstance<ChatPipeline>(sp, broadcaster);
-        });
+        services.TryAddSingleton<IChatIdentityResolver, ChatIdentityResolver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
+
+        // One handler per action; the unknown-action error lists them in this order.
+        services.TryAddSingleton<HelloActionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, MessageActionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HelloActionHandler>(static sp => sp.GetRequiredService<HelloActionHandler>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, PingActionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HistoryActionHandler>());
+
+        services.TryAddSingleton<ModerationRunner>();
+        services.TryAddSingleton<MessagePublisher>();
+        services.TryAddSingleton<ChatPolicyChain>();
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ChatDelivery>(sp, sp.GetService<IChatBroadcaster>() ?? throw new InvalidOperationException(
+            "No IChatBroadcaster is registered. Call AddStreamChat() from StreamChat.AspNetCore, add the API Gateway broadcaster from StreamChat.Aws, or register your own IChatBroadcaster.")));
+        services.TryAddSingleton<IChatPipeline, ChatPipeline>();
 
         return builder;
     }

@@ -21,7 +21,7 @@ internal sealed class StreamChatMetrics : IDisposable
         // Without DI metrics (e.g. a bare Lambda service collection) the meter is still published.
         // A factory's meter is shared by name (the AWS clients use it too) and disposed by the factory.
         _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(StreamChatConstants.MeterName) ?? new Meter(StreamChatConstants.MeterName);
+        _meter = meterFactory?.Create(StreamChatMeter.Name) ?? new Meter(StreamChatMeter.Name);
         _connectionsOpen = _meter.CreateUpDownCounter<long>("streamchat.connections.open", "{connection}", "Connections currently open.");
         _messagesReceived = _meter.CreateCounter<long>("streamchat.messages.received", "{message}", "Chat messages received from clients.");
         _messagesDelivered = _meter.CreateCounter<long>("streamchat.messages.delivered", "{delivery}", "Chat message frames handed to recipients (one per recipient).");

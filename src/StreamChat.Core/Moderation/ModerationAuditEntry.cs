@@ -11,7 +11,7 @@ namespace StreamChat.Core.Moderation;
 /// <param name="Action">Allowed, blocked or redacted.</param>
 /// <param name="Reason">The reason of a block or redaction, or <see langword="null"/> when allowed.</param>
 /// <param name="Rule">The rule that fired, or <see langword="null"/> when allowed.</param>
-/// <param name="Text">The raw text, only when <see cref="LocalModerationOptions.AuditIncludesText"/> is on.</param>
+/// <param name="Text">The raw text, only when <see cref="ModerationOptions.AuditIncludesText"/> is on.</param>
 public sealed record ModerationAuditEntry(
     DateTimeOffset Timestamp,
     string StreamId,

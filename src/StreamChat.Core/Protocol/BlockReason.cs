@@ -31,4 +31,7 @@ public enum BlockReason
 
     /// <summary>The stream is in slow mode (<c>slow_mode</c>).</summary>
     SlowMode,
+
+    /// <summary>A moderator failed or timed out while moderation fails closed (<c>moderation_unavailable</c>); never reported as <see cref="Toxicity"/>.</summary>
+    ModerationUnavailable,
 }

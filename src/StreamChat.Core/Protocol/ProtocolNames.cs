@@ -46,6 +46,7 @@ public static class ProtocolNames
         BlockReason.Muted => "muted",
         BlockReason.Banned => "banned",
         BlockReason.SlowMode => "slow_mode",
+        BlockReason.ModerationUnavailable => "moderation_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown block reason."),
     };
 }

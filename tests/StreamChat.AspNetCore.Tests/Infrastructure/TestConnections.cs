@@ -13,10 +13,11 @@ internal static class TestConnections
         SendPumpScheduler scheduler,
         int capacity = 1024,
         TimeSpan? closeTimeout = null,
-        string connectionId = "c1")
+        string connectionId = "c1",
+        string userId = "u1")
     {
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        return new WebSocketChatConnection(connectionId, "live", socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance);
+        return new WebSocketChatConnection(connectionId, "live", userId, socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance);
     }
 
     public static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);

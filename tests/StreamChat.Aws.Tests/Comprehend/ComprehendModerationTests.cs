@@ -234,7 +234,7 @@ public sealed class ComprehendModerationTests : IAsyncLifetime
     [InlineData("TextSizeLimitExceededException:http://internal.amazon.com/", "TextSizeLimitExceededException")]
     [InlineData("InternalServerException", "InternalServerException")]
     public void ErrorType_IsReadTheWayBotocoreReadsIt(string raw, string expected) =>
-        Assert.Equal(expected, ComprehendClient.ErrorType(raw));
+        Assert.Equal(expected, StreamChat.Aws.Internal.AwsRetry.ErrorType(raw));
 
     [Fact]
     public void InvalidOptions_FailValidation_WithEveryProblemNamed()

@@ -1,16 +1,15 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute.ExceptionExtensions;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
-using StreamChat.Core.Diagnostics;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Pipeline;
-using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
 using StreamChat.Testing;
 
@@ -39,17 +38,33 @@ public sealed class ChatPipelineTests
         _messages.GetRecentAsync(Arg.Any<string>(), Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns([]);
     }
 
-    private ChatPipeline CreateSut(params IMessageModerator[] moderators) => new(
-        _connections,
-        _messages,
-        moderators.Length == 0 ? [_moderator] : moderators,
-        _audit,
-        _broadcaster,
-        Options.Create(_options),
-        _time,
-        new StreamChatMetrics(),
-        new MessageIdGenerator(_time),
-        NullLogger<ChatPipeline>.Instance);
+    private IChatPipeline CreateSut(params IMessageModerator[] moderators) => CreateSut(moderators, []);
+
+    /// <summary>The pipeline as AddStreamChatCore composes it, over the substitutes (registered first, so they win).</summary>
+    private IChatPipeline CreateSut(IMessageModerator[] moderators, IChatPolicy[] policies)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(_connections);
+        services.AddSingleton(_messages);
+        services.AddSingleton(_audit);
+        services.AddSingleton(_broadcaster);
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton(Options.Create(_options));
+        services.AddStreamChatCore();
+        services.RemoveAll<IMessageModerator>();
+        foreach (var moderator in moderators.Length == 0 ? [_moderator] : moderators)
+        {
+            services.AddSingleton(moderator);
+        }
+
+        foreach (var policy in policies)
+        {
+            services.AddSingleton(policy);
+        }
+
+        return services.BuildServiceProvider().GetRequiredService<IChatPipeline>();
+    }
 
     private static ReadOnlyMemory<byte> Frame(string json) => Encoding.UTF8.GetBytes(json);
 
@@ -263,6 +278,21 @@ public sealed class ChatPipelineTests
 
         Assert.Equal(delivered, SentToStream().Count == 1);
         Assert.Equal(!delivered, SentToConnection(Alice.ConnectionId).Any(f => f.GetProperty("type").GetString() == "message_blocked"));
+    }
+
+    [Fact]
+    public async Task MessageAsync_ModeratorThrowsWhileFailingClosed_BlocksAsModerationUnavailableNeverToxicity()
+    {
+        _options.Moderation.FailureMode = ModerationFailureMode.FailClosed;
+        var broken = Substitute.For<IMessageModerator>();
+        broken.ModerateAsync(Arg.Any<ModerationContext>(), Arg.Any<CancellationToken>()).ThrowsAsync(new HttpRequestException("down"));
+        var sut = CreateSut(broken);
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello"}""")).DefaultTimeout();
+
+        var blocked = Assert.Single(SentToConnection(Alice.ConnectionId), f => f.GetProperty("type").GetString() == "message_blocked");
+        Assert.Equal("moderation_unavailable", blocked.GetProperty("reason").GetString());
+        await _audit.Received(1).WriteAsync(Arg.Is<ModerationAuditEntry>(e => e.Reason == BlockReason.ModerationUnavailable && e.Rule == "moderation.unavailable"), Arg.Any<CancellationToken>());
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class ProtocolNamesTests
     [Fact]
     public void ToWireName_EveryBlockReason_MatchesTheProtocol()
     {
-        string[] expected = ["profanity", "spam", "pii", "negative_sentiment", "toxicity", "rate_limited", "muted", "banned", "slow_mode"];
+        string[] expected = ["profanity", "spam", "pii", "negative_sentiment", "toxicity", "rate_limited", "muted", "banned", "slow_mode", "moderation_unavailable"];
 
         Assert.Equal(expected, Enum.GetValues<BlockReason>().Select(c => c.ToWireName()));
     }

@@ -1,13 +1,10 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using StreamChat.Aws.Internal;
 
 namespace StreamChat.Aws.ApiGateway.Internal;
 
-/// <summary>What happened to one post.</summary>
+/// <summary>What happened to one call on a connection.</summary>
 internal enum PostOutcome
 {
     Delivered,
@@ -16,8 +13,8 @@ internal enum PostOutcome
 }
 
 /// <summary>
-/// The API Gateway Management API over <see cref="HttpClient"/>: PostToConnection, signed with AWSSDK.Core's SigV4 signer for service <c>execute-api</c>. 429, 5xx, time-outs and transport
-/// errors are retried with exponential backoff and jitter (Polly); each attempt is a new, freshly signed request.
+/// The API Gateway Management API: PostToConnection and DeleteConnection on <c>/@connections/{id}</c>, signed for
+/// <c>execute-api</c>, sent through the one <see cref="SignedHttpClient"/> and its retry policy.
 /// </summary>
 internal sealed class ApiGatewayManagementClient : IDisposable
 {
@@ -26,50 +23,15 @@ internal sealed class ApiGatewayManagementClient : IDisposable
 
     private const string JsonType = "application/json";
 
-    private readonly HttpClient _http;
-    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly SignedHttpClient _http;
     private readonly string? _configuredBasePath;
-    private readonly AwsRequestSigner _signer;
 
     public ApiGatewayManagementClient(IOptions<ApiGatewayBroadcasterOptions> options, IServiceProvider services)
     {
         var value = options.Value;
-        _signer = new AwsRequestSigner("execute-api", value.Region, value.CredentialsFactory?.Invoke(services), "ApiGatewayBroadcasterOptions.Region");
-
-        // Redirects are never followed: a signed request must go exactly where it was signed for.
-        // HttpClient's own time-out bounds each attempt (a timed-out attempt is retried like a 5xx).
-        var shared = services.GetKeyedService<HttpMessageHandler>(HandlerServiceKey);
-        _http = new HttpClient(
-            shared ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
-            disposeHandler: shared is null)
-        {
-            Timeout = value.RequestTimeout,
-        };
+        _http = new SignedHttpClient(
+            services, HandlerServiceKey, "execute-api", value.Region, value.CredentialsFactory?.Invoke(services), "ApiGatewayBroadcasterOptions.Region", value.RequestTimeout, value.MaxRetries);
         _configuredBasePath = value.Endpoint is { } endpoint ? BasePath(endpoint) : null;
-
-        _retry = value.MaxRetries == 0 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = value.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(50),
-                MaxDelay = TimeSpan.FromSeconds(2),
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Exception: HttpRequestException or TimeoutException } => true,
-                    { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested,
-                    { Result.StatusCode: HttpStatusCode.TooManyRequests } => true,
-                    { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
-                    _ => false,
-                }),
-                OnRetry = static args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            })
-            .Build();
     }
 
     /// <summary>
@@ -84,18 +46,24 @@ internal sealed class ApiGatewayManagementClient : IDisposable
 
     internal static string BasePath(Uri endpoint) => endpoint.ToString().TrimEnd('/') + "/@connections/";
 
-    public async Task<(PostOutcome Outcome, HttpStatusCode? Status)> PostAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>PostToConnection: 200 delivered, 410 gone.</summary>
+    public Task<(PostOutcome Outcome, HttpStatusCode? Status)> PostAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
+        CallAsync(HttpMethod.Post, connectionId, frame, cancellationToken);
+
+    /// <summary>DeleteConnection: 204 closed, 410 already gone.</summary>
+    public Task<(PostOutcome Outcome, HttpStatusCode? Status)> DeleteAsync(string connectionId, CancellationToken cancellationToken) =>
+        CallAsync(HttpMethod.Delete, connectionId, ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    private async Task<(PostOutcome Outcome, HttpStatusCode? Status)> CallAsync(HttpMethod method, string connectionId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var uri = new Uri(CurrentBasePath + Uri.EscapeDataString(connectionId));
         try
         {
-            using var response = await _retry.ExecuteAsync(
-                static async (state, ct) =>
-                {
-                    using var request = state.client._signer.Create(HttpMethod.Post, state.uri, state.frame, JsonType);
-                    return await state.client._http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                },
-                (client: this, uri, frame),
+            using var response = await _http.SendAsync(
+                static (signer, s) => signer.Create(s.method, s.uri, s.body, s.body.IsEmpty ? null : JsonType),
+                (method, uri, body),
+                HttpCompletionOption.ResponseHeadersRead,
+                onAttempt: null,
                 cancellationToken).ConfigureAwait(false);
             return response.StatusCode switch
             {

@@ -3,11 +3,10 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using StreamChat.Aws.Internal;
+using StreamChat.Core.Diagnostics;
+
 namespace StreamChat.Aws.Comprehend.Internal;
 
 /// <summary>
@@ -23,10 +22,8 @@ internal sealed class ComprehendClient : IDisposable
     private const string ContentType = "application/x-amz-json-1.1";
     private const string TargetPrefix = "Comprehend_20171127.";
 
-    private readonly HttpClient _http;
-    private readonly AwsRequestSigner _signer;
+    private readonly SignedHttpClient _http;
     private readonly Uri _endpoint;
-    private readonly ResiliencePipeline _retry;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _requests;
@@ -36,37 +33,15 @@ internal sealed class ComprehendClient : IDisposable
     public ComprehendClient(IOptions<ComprehendModerationOptions> options, IServiceProvider services, IMeterFactory? meterFactory = null)
     {
         var value = options.Value;
-        _signer = new AwsRequestSigner("comprehend", value.Region, value.CredentialsFactory?.Invoke(services), "ComprehendModerationOptions.Region");
-        _endpoint = value.Endpoint ?? new Uri($"https://comprehend.{_signer.RegionName}.amazonaws.com/");
-        var shared = services.GetKeyedService<HttpMessageHandler>(HandlerServiceKey);
-        _http = new HttpClient(
-            shared ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
-            disposeHandler: shared is null)
-        {
-            // The moderator's own time-out (a linked token) bounds each message; this is only a backstop.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
 
-        _retry = value.MaxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = value.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(40),
-                MaxDelay = TimeSpan.FromMilliseconds(500),
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception switch
-                {
-                    ComprehendException e => IsTransient(e),
-                    HttpRequestException => true,
-                    _ => false,
-                }),
-            })
-            .Build();
+        // The moderator's own time-out (a linked token) bounds each message, so an attempt has none of its own.
+        _http = new SignedHttpClient(
+            services, HandlerServiceKey, "comprehend", value.Region, value.CredentialsFactory?.Invoke(services), "ComprehendModerationOptions.Region", Timeout.InfiniteTimeSpan, value.MaxRetries);
+        _endpoint = value.Endpoint ?? new Uri($"https://comprehend.{_http.Signer.RegionName}.amazonaws.com/");
 
         // A factory's meter is shared by name and disposed by the factory; only a meter made here is ours to dispose.
         _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create("StreamChat") ?? new Meter("StreamChat");
+        _meter = meterFactory?.Create(StreamChatMeter.Name) ?? new Meter(StreamChatMeter.Name);
         _requests = _meter.CreateCounter<long>("streamchat.comprehend.requests", "{request}", "Comprehend calls, by operation and outcome (every attempt).");
         _billedUnits = _meter.CreateCounter<long>("streamchat.comprehend.billed_units", "{unit}", "Comprehend units billed (100 characters, at least 3 per request), by operation.");
         _duration = _meter.CreateHistogram<double>("streamchat.comprehend.duration", "s", "Time of one Comprehend call, retries included, by operation.");
@@ -97,30 +72,23 @@ internal sealed class ComprehendClient : IDisposable
         var operationTag = new KeyValuePair<string, object?>("operation", operation);
         try
         {
-            return await _retry.ExecuteAsync(
-                static async (state, ct) =>
+            using var response = await _http.SendAsync(
+                static (signer, s) => signer.Create(HttpMethod.Post, s.Endpoint, s.body, ContentType, TargetPrefix + s.operation),
+                (Endpoint: _endpoint, body, operation),
+                HttpCompletionOption.ResponseContentRead,
+                async (attempt, ct) =>
                 {
-                    var (client, operation, body, responseInfo, characters) = state;
-                    try
+                    var outcome = attempt?.StatusCode == HttpStatusCode.OK ? "success"
+                        : attempt is not null && (attempt.StatusCode == HttpStatusCode.TooManyRequests || AwsRetry.IsThrottle(await AwsRetry.ReadErrorTypeAsync(attempt, ct).ConfigureAwait(false))) ? "throttled"
+                        : "error";
+                    _requests.Add(1, new("operation", operation), new("outcome", outcome));
+                    if (outcome == "success")
                     {
-                        var result = await client.SendOnceAsync(operation, body, responseInfo, ct).ConfigureAwait(false);
-                        client._requests.Add(1, new("operation", operation), new("outcome", "success"));
-                        client._billedUnits.Add(BilledUnits(characters), new KeyValuePair<string, object?>("operation", operation));
-                        return result;
-                    }
-                    catch (ComprehendException e)
-                    {
-                        client._requests.Add(1, new("operation", operation), new("outcome", IsThrottle(e.ErrorType, e.StatusCode) ? "throttled" : "error"));
-                        throw;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        client._requests.Add(1, new("operation", operation), new("outcome", "error"));
-                        throw;
+                        _billedUnits.Add(BilledUnits(characters), operationTag);
                     }
                 },
-                (this, operation, body, responseInfo, characters),
                 cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(operation, response, responseInfo, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -132,60 +100,38 @@ internal sealed class ComprehendClient : IDisposable
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string operation, byte[] body, JsonTypeInfo<TResponse> responseInfo, CancellationToken cancellationToken)
+    private static async Task<TResponse> ReadAsync<TResponse>(string operation, HttpResponseMessage response, JsonTypeInfo<TResponse> responseInfo, CancellationToken cancellationToken)
     {
-        using var request = _signer.Create(HttpMethod.Post, _endpoint, body, ContentType, TargetPrefix + operation);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        if (response.StatusCode != HttpStatusCode.OK)
         {
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                try
-                {
-                    return await JsonSerializer.DeserializeAsync(stream, responseInfo, cancellationToken).ConfigureAwait(false)
-                        ?? throw new ComprehendException(operation, 200, null, "The response body was empty.");
-                }
-                catch (JsonException ex)
-                {
-                    throw new ComprehendException(operation, 200, null, "The response was not the documented JSON: " + ex.Message, ex);
-                }
-            }
-
+            var type = await AwsRetry.ReadErrorTypeAsync(response, cancellationToken).ConfigureAwait(false);
             AwsError? error = null;
             try
             {
-                error = await JsonSerializer.DeserializeAsync(stream, ComprehendJsonContext.Default.AwsError, cancellationToken).ConfigureAwait(false);
+                error = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), ComprehendJsonContext.Default.AwsError);
             }
             catch (JsonException)
             {
-                // Not AWS's error shape (a proxy's page, say): the status alone tells what happened.
+                // Not AWS's error shape: the status alone tells what happened.
             }
 
-            var type = ErrorType(error?.Type) ?? (response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? ErrorType(values.FirstOrDefault()) : null);
             throw new ComprehendException(operation, (int)response.StatusCode, type, error?.Message ?? error?.LowerMessage ?? response.ReasonPhrase ?? "no message");
         }
-    }
 
-    /// <summary><c>__type</c> may carry a <c>namespace#</c> prefix or a <c>:suffix</c>.</summary>
-    internal static string? ErrorType(string? raw)
-    {
-        if (string.IsNullOrEmpty(raw))
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
         {
-            return null;
+            try
+            {
+                return await JsonSerializer.DeserializeAsync(stream, responseInfo, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ComprehendException(operation, 200, null, "The response body was empty.");
+            }
+            catch (JsonException ex)
+            {
+                throw new ComprehendException(operation, 200, null, "The response was not the documented JSON: " + ex.Message, ex);
+            }
         }
-
-        var hash = raw.LastIndexOf('#');
-        var type = hash >= 0 ? raw[(hash + 1)..] : raw;
-        var colon = type.IndexOf(':', StringComparison.Ordinal);
-        return colon >= 0 ? type[..colon] : type;
     }
-
-    private static bool IsThrottle(string? type, int? status) =>
-        status == 429 || type is "ThrottlingException" or "TooManyRequestsException" or "Throttling" or "LimitExceededException";
-
-    private static bool IsTransient(ComprehendException e) =>
-        IsThrottle(e.ErrorType, e.StatusCode) || e.StatusCode is null or 500 or 502 or 503 or 504;
 
     public void Dispose()
     {

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Identity;
 using static StreamChat.Aws.DynamoDb.Internal.AttributeValues;
 using K = StreamChat.Aws.DynamoDb.DynamoDbConstants;
 
@@ -19,12 +20,12 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
     // A read that meets this many expired records cleans them up (TTL deletion can lag by days).
     private const int PurgeThreshold = 25;
 
-    private readonly DynamoDbClient _db;
+    private readonly DynamoDbRequestRunner _db;
     private readonly DynamoDbStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public DynamoDbConnectionStore(DynamoDbClient db, IOptions<DynamoDbStoreOptions> options, TimeProvider timeProvider, ILogger<DynamoDbConnectionStore> logger)
+    public DynamoDbConnectionStore(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, TimeProvider timeProvider, ILogger<DynamoDbConnectionStore> logger)
     {
         _db = db;
         _options = options.Value;
@@ -47,6 +48,7 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
                 [K.StreamId] = S(connection.StreamId),
                 [K.UserId] = S(connection.UserId),
                 [K.Username] = S(connection.Username),
+                [K.Role] = N((long)connection.Role),
                 [K.ConnectedAt] = N(connection.ConnectedAt.ToUnixTimeMilliseconds()),
                 [K.Ttl] = N((_timeProvider.GetUtcNow() + _options.ConnectionTimeToLive).ToUnixTimeSeconds()),
             },
@@ -218,7 +220,10 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
         item.GetString(K.StreamId),
         item.GetString(K.UserId),
         item.GetString(K.Username),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(K.ConnectedAt)));
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(K.ConnectedAt)),
+
+        // Records written before roles existed are viewers.
+        item.ContainsKey(K.Role) ? (ChatRole)item.GetNumber(K.Role) : ChatRole.Viewer);
 
     private static partial class Log
     {

@@ -14,12 +14,12 @@ namespace StreamChat.Aws.DynamoDb.Internal;
 /// </summary>
 internal sealed class DynamoDbMessageStore : IMessageStore
 {
-    private readonly DynamoDbClient _db;
+    private readonly DynamoDbRequestRunner _db;
     private readonly DynamoDbStoreOptions _options;
     private readonly TimeSpan _timeToLive;
     private readonly TimeProvider _timeProvider;
 
-    public DynamoDbMessageStore(DynamoDbClient db, IOptions<DynamoDbStoreOptions> options, IOptions<StreamChatOptions> chatOptions, TimeProvider timeProvider)
+    public DynamoDbMessageStore(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, IOptions<StreamChatOptions> chatOptions, TimeProvider timeProvider)
     {
         _db = db;
         _options = options.Value;

@@ -17,11 +17,11 @@ namespace StreamChat.Aws.DynamoDb.Internal;
 /// </summary>
 internal sealed class DynamoDbModerationAuditSink : IModerationAuditSink, IModerationAuditReader
 {
-    private readonly DynamoDbClient _db;
+    private readonly DynamoDbRequestRunner _db;
     private readonly DynamoDbStoreOptions _options;
     private readonly TimeProvider _timeProvider;
 
-    public DynamoDbModerationAuditSink(DynamoDbClient db, IOptions<DynamoDbStoreOptions> options, TimeProvider timeProvider)
+    public DynamoDbModerationAuditSink(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, TimeProvider timeProvider)
     {
         _db = db;
         _options = options.Value;
@@ -99,7 +99,7 @@ internal sealed class DynamoDbModerationAuditSink : IModerationAuditSink, IModer
         while (start is not null);
     }
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset time) => ProtocolTime.Format(time);
 
     private static string SortKey(DateTimeOffset time, string messageId) => Time(time) + "#" + messageId;
 

@@ -16,7 +16,7 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
     private readonly ILogger _logger;
     private readonly bool _withAuditTable;
 
-    public DynamoDbTableProvisioner(DynamoDbClient db, IOptions<DynamoDbStoreOptions> options, ILogger<DynamoDbTableProvisioner> logger, DynamoDbModerationAuditSink? auditTrail = null)
+    public DynamoDbTableProvisioner(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, ILogger<DynamoDbTableProvisioner> logger, DynamoDbModerationAuditSink? auditTrail = null)
     {
         _withAuditTable = auditTrail is not null;
         _client = db.Client;

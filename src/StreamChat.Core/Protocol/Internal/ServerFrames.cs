@@ -45,6 +45,16 @@ internal sealed class UserLeftFrame() : PresenceFrame("user_left");
 
 internal sealed class MessageFrame() : ServerFrame("message")
 {
+    public static MessageFrame From(StreamChat.Core.Messages.ChatMessage message) => new()
+    {
+        Timestamp = ProtocolTime.Format(message.SentAt),
+        MessageId = message.MessageId,
+        StreamId = message.StreamId,
+        UserId = message.UserId,
+        Username = message.Username,
+        Message = message.Text,
+    };
+
     public required string MessageId { get; init; }
 
     public required string StreamId { get; init; }

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace StreamChat.Core.Pipeline.Internal;
+namespace StreamChat.Core.Identity.Internal;
 
 /// <summary>The protocol's rules for stream ids, user ids and display names.</summary>
 internal static partial class IdentityRules
 {
     /// <summary>Returns why the request's identity is refused, or <see langword="null"/> when it is acceptable.</summary>
-    public static string? Check(ConnectRequest request)
+    public static string? Check(StreamChat.Core.Pipeline.ConnectRequest request)
     {
         if (string.IsNullOrEmpty(request.StreamId))
         {

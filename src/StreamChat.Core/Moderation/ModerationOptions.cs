@@ -2,10 +2,13 @@ using Microsoft.Extensions.Options;
 
 namespace StreamChat.Core.Moderation;
 
-/// <summary>Options of moderation as a whole and of the local rules (profanity, spam, personal data).</summary>
-public sealed class LocalModerationOptions
+/// <summary>
+/// Options of moderation as a whole (configuration section <c>StreamChat:Moderation</c>): what every moderator's failure
+/// means and what the audit trail keeps, plus the options of the local rules (profanity, spam, personal data).
+/// </summary>
+public sealed class ModerationOptions
 {
-    /// <summary>Gets or sets what happens to a message when a moderator throws.</summary>
+    /// <summary>Gets or sets what happens to a message when any moderator (local or remote, such as Comprehend) throws or times out.</summary>
     /// <value>The default value is <see cref="ModerationFailureMode.FailOpen"/>.</value>
     public ModerationFailureMode FailureMode { get; set; } = ModerationFailureMode.FailOpen;
 
@@ -13,14 +16,14 @@ public sealed class LocalModerationOptions
     /// <value>The default value is <see langword="false"/>: the text is personal data.</value>
     public bool AuditIncludesText { get; set; }
 
-    /// <summary>Gets the profanity rule's options.</summary>
+    /// <summary>Gets the local profanity rule's options.</summary>
     public ProfanityOptions Profanity { get; } = new();
 
-    /// <summary>Gets the spam rules' options.</summary>
+    /// <summary>Gets the local spam rules' options.</summary>
     [ValidateObjectMembers]
     public SpamOptions Spam { get; } = new();
 
-    /// <summary>Gets the personal-data rules' options.</summary>
+    /// <summary>Gets the local personal-data rules' options.</summary>
     [ValidateObjectMembers]
     public PiiOptions Pii { get; } = new();
 }

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace StreamChat.AspNetCore.Internal;
+
+/// <summary>
+/// Browsers cannot set headers on a WebSocket, so a chat handshake carries its JWT in the query string as <c>token</c>
+/// (the protocol's name) or <c>access_token</c> (SignalR's). This hands it to every JwtBearer scheme the app configured,
+/// for StreamChat endpoints only; the app's own <c>OnMessageReceived</c> runs first and wins.
+/// </summary>
+internal sealed class QueryToken : IPostConfigureOptions<JwtBearerOptions>
+{
+    public static bool IsTokenName(ReadOnlySpan<char> name) =>
+        name.Equals("token", StringComparison.Ordinal) || name.Equals("access_token", StringComparison.Ordinal);
+
+    public void PostConfigure(string? name, JwtBearerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events ??= new JwtBearerEvents();
+        var inner = options.Events.OnMessageReceived;
+        options.Events.OnMessageReceived = async context =>
+        {
+            await inner(context).ConfigureAwait(false);
+            if (context.Token is null
+                && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StreamChatEndpointMetadata>() is not null
+                && Read(context.Request.Query) is { Length: > 0 } token)
+            {
+                context.Token = token;
+            }
+        };
+    }
+
+    private static string? Read(IQueryCollection query) =>
+        query.TryGetValue("token", out var token) && token.Count == 1 ? token.ToString()
+        : query.TryGetValue("access_token", out var accessToken) && accessToken.Count == 1 ? accessToken.ToString()
+        : null;
+}
+
+/// <summary>Marks the endpoints <c>MapStreamChat</c> maps.</summary>
+internal sealed class StreamChatEndpointMetadata;

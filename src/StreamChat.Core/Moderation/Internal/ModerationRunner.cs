@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamChat.Core.Internal;
+using StreamChat.Core.Protocol;
+
+namespace StreamChat.Core.Moderation.Internal;
+
+/// <summary>
+/// Moderation as one step: the moderators in registration order (cheapest first), the first block wins, a redaction
+/// replaces the text later moderators see and the stream gets, a throwing moderator is handled by
+/// <see cref="ModerationOptions.FailureMode"/>, and the final decision goes to the audit sink.
+/// </summary>
+internal sealed partial class ModerationRunner
+{
+    private const string UnavailableRule = "moderation.unavailable";
+
+    private readonly IMessageModerator[] _moderators;
+    private readonly IModerationAuditSink _audit;
+    private readonly ModerationOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public ModerationRunner(IEnumerable<IMessageModerator> moderators, IModerationAuditSink audit, IOptions<StreamChatOptions> options, TimeProvider timeProvider, ILogger<ModerationRunner> logger)
+    {
+        _moderators = moderators.ToArray();
+        _audit = audit;
+        _options = options.Value.Moderation;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Moderates <paramref name="context"/>; returns the decision and the text to deliver if it is not a block.</summary>
+    public async ValueTask<(ModerationResult Verdict, string Text)> RunAsync(ModerationContext context, CancellationToken cancellationToken)
+    {
+        var original = context.Text;
+        var verdict = ModerationResult.Allowed;
+        var redaction = ModerationResult.Allowed;
+        foreach (var moderator in _moderators)
+        {
+            ModerationResult result;
+            try
+            {
+                result = await moderator.ModerateAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex.IsFailure(cancellationToken))
+            {
+                // A broken moderator is handled by the failure mode, never by dropping the connection.
+                Log.ModeratorFailed(_logger, moderator.GetType().Name, context.MessageId, _options.FailureMode.ToString(), ex);
+                if (_options.FailureMode == ModerationFailureMode.FailOpen)
+                {
+                    continue;
+                }
+
+                result = ModerationResult.Block(BlockReason.ModerationUnavailable, UnavailableRule, ModerationConstants.UnavailableExplanation);
+            }
+
+            if (result.IsBlocked)
+            {
+                verdict = result;
+                break;
+            }
+
+            if (result.IsRedacted)
+            {
+                redaction = result;
+                context = context with { Text = result.RedactedText! };
+            }
+        }
+
+        if (!verdict.IsBlocked)
+        {
+            verdict = redaction;
+        }
+
+        await AuditAsync(context, verdict, original, cancellationToken).ConfigureAwait(false);
+        return (verdict, context.Text);
+    }
+
+    private async ValueTask AuditAsync(ModerationContext context, ModerationResult verdict, string original, CancellationToken cancellationToken)
+    {
+        var entry = new ModerationAuditEntry(
+            _timeProvider.GetUtcNow(),
+            context.StreamId,
+            context.UserId,
+            context.ConnectionId,
+            context.MessageId,
+            verdict.Action,
+            verdict.Reason,
+            verdict.Rule,
+            _options.AuditIncludesText ? original : null);
+        try
+        {
+            await _audit.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsFailure(cancellationToken))
+        {
+            // A failing audit sink must not stop the chat.
+            Log.AuditFailed(_logger, context.MessageId, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Moderator {Moderator} failed on message {MessageId}; applying failure mode {FailureMode}.", EventName = "ModeratorFailed")]
+        public static partial void ModeratorFailed(ILogger logger, string moderator, string messageId, string failureMode, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "Writing the audit entry for message {MessageId} failed.", EventName = "AuditFailed")]
+        public static partial void AuditFailed(ILogger logger, string messageId, Exception exception);
+    }
+}

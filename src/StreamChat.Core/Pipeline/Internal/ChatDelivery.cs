@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using StreamChat.Core.Broadcasting;
+using StreamChat.Core.Connections;
+using StreamChat.Core.Diagnostics;
+using StreamChat.Core.Internal;
+using StreamChat.Core.Protocol;
+using StreamChat.Core.Protocol.Internal;
+
+namespace StreamChat.Core.Pipeline.Internal;
+
+/// <summary>
+/// Delivery for every action: serializes a frame once, sends it to a connection or a stream, and removes and announces
+/// the connections a send finds gone. A broadcaster failure is logged, never thrown at the sender.
+/// </summary>
+internal sealed partial class ChatDelivery
+{
+    private static readonly ChatJsonContext Json = ChatJsonContext.Default;
+
+    private readonly IConnectionStore _connections;
+    private readonly IChatBroadcaster _broadcaster;
+    private readonly TimeProvider _timeProvider;
+    private readonly StreamChatMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public ChatDelivery(IConnectionStore connections, IChatBroadcaster broadcaster, TimeProvider timeProvider, StreamChatMetrics metrics, ILogger<ChatDelivery> logger)
+    {
+        _connections = connections;
+        _broadcaster = broadcaster;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public StreamChatMetrics Metrics => _metrics;
+
+    /// <summary>The protocol timestamp of now.</summary>
+    public string Now() => ProtocolTime.Format(_timeProvider.GetUtcNow());
+
+    public static byte[] Serialize<T>(T frame, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(frame, typeInfo);
+
+    public async ValueTask SendAsync(string connectionId, byte[] frame, CancellationToken cancellationToken)
+    {
+        var result = await _broadcaster.SendToConnectionAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
+        if (result.GoneConnectionIds.Count > 0)
+        {
+            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask SendErrorAsync(string connectionId, ChatErrorCode code, string text, CancellationToken cancellationToken)
+    {
+        _metrics.Error(code);
+        Log.ErrorSent(_logger, connectionId, code.ToWireName());
+        return SendAsync(connectionId, Serialize(new ErrorFrame { Timestamp = Now(), Code = code.ToWireName(), Message = text }, Json.ErrorFrame), cancellationToken);
+    }
+
+    public ValueTask SendBlockedAsync(string connectionId, string messageId, BlockReason reason, string explanation, CancellationToken cancellationToken)
+    {
+        _metrics.MessageBlocked(reason);
+        Log.MessageBlocked(_logger, connectionId, messageId, reason.ToWireName());
+        var frame = Serialize(new MessageBlockedFrame { Timestamp = Now(), Reason = reason.ToWireName(), Message = explanation }, Json.MessageBlockedFrame);
+        return SendAsync(connectionId, frame, cancellationToken);
+    }
+
+    /// <summary>Broadcasts to a stream; gone connections are removed and announced. Returns how many took the frame.</summary>
+    public async ValueTask<int> BroadcastAsync(string streamId, byte[] frame, string? exceptConnectionId, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        BroadcastResult result;
+        try
+        {
+            result = await _broadcaster.SendToStreamAsync(streamId, frame, exceptConnectionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsFailure(cancellationToken))
+        {
+            // The message is stored; a broadcaster failure must not fail the sender's frame twice.
+            Log.BroadcastFailed(_logger, streamId, ex);
+            return 0;
+        }
+
+        _metrics.BroadcastCompleted(Stopwatch.GetElapsedTime(started));
+        if (result.GoneConnectionIds.Count > 0)
+        {
+            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result.Delivered;
+    }
+
+    /// <summary>Tells a stream who joined (everyone but the newcomer).</summary>
+    public ValueTask<int> AnnounceJoinedAsync(ChatConnection connection, CancellationToken cancellationToken)
+    {
+        var joined = Serialize(
+            new UserJoinedFrame { Timestamp = Now(), StreamId = connection.StreamId, UserId = connection.UserId, Username = connection.Username },
+            Json.UserJoinedFrame);
+        return BroadcastAsync(connection.StreamId, joined, connection.ConnectionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes connections and tells their streams. Announcing may find more connections gone; they are handled in the
+    /// same loop, and each is removed (and announced) at most once.
+    /// </summary>
+    public async ValueTask RemoveAndAnnounceAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
+    {
+        var pending = new Queue<string>(connectionIds);
+        while (pending.TryDequeue(out var connectionId))
+        {
+            var removed = await _connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            if (removed is null)
+            {
+                continue;
+            }
+
+            _metrics.ConnectionClosed();
+            Log.ConnectionClosed(_logger, removed.ConnectionId, removed.StreamId, removed.UserId);
+            var left = Serialize(
+                new UserLeftFrame { Timestamp = Now(), StreamId = removed.StreamId, UserId = removed.UserId, Username = removed.Username },
+                Json.UserLeftFrame);
+            try
+            {
+                var result = await _broadcaster.SendToStreamAsync(removed.StreamId, left, removed.ConnectionId, cancellationToken).ConfigureAwait(false);
+                foreach (var gone in result.GoneConnectionIds)
+                {
+                    pending.Enqueue(gone);
+                }
+            }
+            catch (Exception ex) when (ex.IsFailure(cancellationToken))
+            {
+                // The connection is removed either way; announcing it is best effort.
+                Log.BroadcastFailed(_logger, removed.StreamId, ex);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Trace, "Sent error {Code} to connection {ConnectionId}.", EventName = "ErrorSent")]
+        public static partial void ErrorSent(ILogger logger, string connectionId, string code);
+
+        [LoggerMessage(2, LogLevel.Trace, "Message {MessageId} from connection {ConnectionId} blocked: {Reason}.", EventName = "MessageBlocked")]
+        public static partial void MessageBlocked(ILogger logger, string connectionId, string messageId, string reason);
+
+        [LoggerMessage(3, LogLevel.Warning, "Broadcasting to stream {StreamId} failed.", EventName = "BroadcastFailed")]
+        public static partial void BroadcastFailed(ILogger logger, string streamId, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} closed in stream {StreamId} for user {UserId}.", EventName = "ConnectionClosed")]
+        public static partial void ConnectionClosed(ILogger logger, string connectionId, string streamId, string userId);
+    }
+}
