@@ -37,6 +37,29 @@ internal sealed class ChatTestClient : ChatTestConnectionBase
         return (int)socket.HttpStatusCode;
     }
 
+    /// <summary>Tries a handshake with extra request headers (such as Origin); returns the client, or the refusal's HTTP status.</summary>
+    public static async Task<(ChatTestClient? Client, int Status)> TryConnectAsync(Uri uri, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
+            return (new ChatTestClient(socket), (int)socket.HttpStatusCode);
+        }
+        catch (WebSocketException)
+        {
+            var status = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            return (null, status);
+        }
+    }
+
     public override Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
 
     public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>

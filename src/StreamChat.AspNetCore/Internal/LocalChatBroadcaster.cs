@@ -62,9 +62,7 @@ internal sealed class LocalChatBroadcaster : IChatBroadcaster
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         ArgumentNullException.ThrowIfNull(reason);
-        var connection = _registry.Find(connectionId);
-        connection?.Close(closeCode, reason);
-        return Task.FromResult(connection is not null);
+        return Task.FromResult(_registry.Find(connectionId)?.Close(closeCode, reason) == true);
     }
 
     /// <inheritdoc />

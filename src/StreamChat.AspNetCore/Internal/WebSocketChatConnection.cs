@@ -64,7 +64,12 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
     public bool TrySend(ReadOnlyMemory<byte> frame) => TryEnqueue(frame);
 
     /// <inheritdoc />
-    public void Close(int closeCode, string reason) => _ = CloseAsync((WebSocketCloseStatus)closeCode, reason, drain: true);
+    public bool Close(int closeCode, string reason)
+    {
+        var wasClosing = IsClosing;
+        _ = CloseAsync((WebSocketCloseStatus)closeCode, reason, drain: true);
+        return !wasClosing;
+    }
 
     /// <summary>
     /// Queues a frame without waiting. Returns false if the connection is closing or could not keep up

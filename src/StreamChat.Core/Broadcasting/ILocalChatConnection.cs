@@ -25,5 +25,6 @@ public interface ILocalChatConnection
     /// <summary>Starts closing the connection after the frames already queued, with a close code and reason; never waits.</summary>
     /// <param name="closeCode">The WebSocket close code, e.g. 1000, or 4003 for a ban.</param>
     /// <param name="reason">A short reason for the close frame (at most 123 UTF-8 bytes).</param>
-    void Close(int closeCode, string reason);
+    /// <returns><see langword="true"/> when this call started the close; <see langword="false"/> when the connection was closing or gone already.</returns>
+    bool Close(int closeCode, string reason);
 }

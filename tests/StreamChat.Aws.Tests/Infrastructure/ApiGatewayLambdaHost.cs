@@ -47,6 +47,7 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
         var api = await ManagementApiStandIn.StartAsync();
         var host = new ApiGatewayLambdaHost(api);
         api.Router = host.Route;
+        api.DeleteRouter = host.RouteDelete;
         try
         {
             host.Handler = StreamChatLambdaHandler.Create(b =>
@@ -93,6 +94,19 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
         }
 
         return 200;
+    }
+
+    /// <summary>DeleteConnection, as API Gateway does it: the socket is closed (1000), then $disconnect runs.</summary>
+    private int RouteDelete(string connectionId)
+    {
+        if (!_open.TryRemove(connectionId, out var connection))
+        {
+            return 410;
+        }
+
+        connection.ClosedByServer();
+        _ = Task.Run(async () => await InvokeAsync(Events.Disconnect(connectionId, 1000)));
+        return 204;
     }
 
     public static string NewConnectionId() =>
@@ -211,6 +225,18 @@ internal sealed class LambdaTestConnection : ChatTestConnectionBase
 
         using var document = JsonDocument.Parse(body);
         return Frames.Writer.TryWrite(document.RootElement.Clone());
+    }
+
+    /// <summary>Gets a value indicating whether the server closed the connection (DeleteConnection).</summary>
+    public bool WasClosedByServer { get; private set; }
+
+    public void ClosedByServer()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            WasClosedByServer = true;
+            Frames.Writer.TryComplete();
+        }
     }
 
     public override Task SendAsync(string json) => InvokeMessageAsync(Events.Message(ConnectionId, json, base64: false));

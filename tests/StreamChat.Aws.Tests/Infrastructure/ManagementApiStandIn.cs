@@ -51,6 +51,9 @@ internal sealed class ManagementApiStandIn : IAsyncDisposable
     /// </summary>
     public Func<string, byte[], int>? Router { get; set; }
 
+    /// <summary>When set, decides each delete: it gets the connection id and returns 204, or 410 for one already gone.</summary>
+    public Func<string, int>? DeleteRouter { get; set; }
+
     /// <summary>Host headers the posts arrived with (the host they were signed for).</summary>
     public ConcurrentBag<string> Hosts { get; } = [];
 
@@ -105,7 +108,7 @@ internal sealed class ManagementApiStandIn : IAsyncDisposable
         if (context.Request.Method == "DELETE")
         {
             Deletes.Add(id);
-            context.Response.StatusCode = id.StartsWith("gone-", StringComparison.Ordinal) ? 410 : 204;
+            context.Response.StatusCode = DeleteRouter is { } deleteRouter ? deleteRouter(id) : id.StartsWith("gone-", StringComparison.Ordinal) ? 410 : 204;
             return;
         }
 

@@ -160,6 +160,24 @@ public sealed class LambdaHandlerTests
     }
 
     [Fact]
+    public async Task CloseConnectionAsync_IsDeleteConnection_AndTheDisconnectThatFollowsTellsTheStream()
+    {
+        await using var host = await ApiGatewayLambdaHost.StartAsync(configuredEndpoint: true);
+        await using var bob = await host.ConnectAsync("live", "bob");
+        var (ana, _) = await host.ConnectAsync(Query("live", "ana"));
+        await bob.ReceiveAsync("user_joined");
+
+        Assert.True(await host.Services.GetRequiredService<IChatBroadcaster>().CloseConnectionAsync(ana!.ConnectionId, 4003, "banned").DefaultTimeout());
+
+        Assert.True(ana.WasClosedByServer);
+        Assert.Contains(ana.ConnectionId, host.Api.Deletes);
+        Assert.Empty(host.Api.Rejections);
+        Assert.Equal("ana", (await bob.ReceiveAsync("user_left")).GetProperty("userId").GetString());
+        Assert.Null(await host.Services.GetRequiredService<IConnectionStore>().GetAsync(ana.ConnectionId).DefaultTimeout());
+        Assert.False(await host.Services.GetRequiredService<IChatBroadcaster>().CloseConnectionAsync(ana.ConnectionId, 4003, "banned").DefaultTimeout());
+    }
+
+    [Fact]
     public async Task AllowedOrigins_OtherOrMissingOrigin_Answers403_AndStoresNothing()
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync(configureBuilder: b =>

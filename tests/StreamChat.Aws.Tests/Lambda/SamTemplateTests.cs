@@ -216,6 +216,16 @@ public sealed class SamTemplateTests
         }
     }
 
+    [Theory]
+    [InlineData("ConnectionFunction", "POST")]
+    [InlineData("MessageFunction", "POST DELETE")]
+    public void Iam_ManageConnections_CoversPostEverywhere_AndDeleteWhereConnectionsAreClosed(string function, string methods)
+    {
+        var resources = Statements(function).Where(s => s.Actions.SequenceEqual(["execute-api:ManageConnections"])).SelectMany(s => s.Resources);
+
+        Assert.Equal(methods.Split(' '), resources.Select(r => r.Split('/')[^3]));
+    }
+
     [Fact]
     public void EnvironmentVariables_BindToRealOptions_AndNameTheStacksTables()
     {
