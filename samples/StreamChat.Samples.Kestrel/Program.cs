@@ -6,6 +6,15 @@ using StreamChat.Aws.DynamoDb;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// JWT identity, switched on by configuration alone (the section `dotnet user-jwts` writes), e.g.
+//   Authentication__Schemes__Bearer__ValidIssuer=https://issuer.example
+//   Authentication__Schemes__Bearer__ValidAudiences__0=streamchat
+//   Authentication__Schemes__Bearer__SigningKeys__0__Issuer=https://issuer.example
+//   Authentication__Schemes__Bearer__SigningKeys__0__Value=BASE64-HS256-KEY
+// Clients pass the token as ?token=JWT (or ?access_token=). Query-string identity (userId, username, role) is on only in
+// the Development environment (appsettings.Development.json); StreamChat__AllowDevelopmentIdentity=false turns it off.
+builder.Services.AddAuthentication().AddJwtBearer();
+
 var chat = builder.Services
     .AddStreamChat(builder.Configuration.GetSection("StreamChat"))
     .ConfigureWebSockets(builder.Configuration.GetSection("StreamChatWebSockets"));

@@ -101,6 +101,27 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task TokenField_ConnectsAsTheTokensUser_OnASampleWithJwtOnAndDevelopmentIdentityOff()
+    {
+        await using var factory = new SampleAppFactory(SampleJwtTests.JwtSettings(developmentIdentity: false));
+        var page = await _browser.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(factory.BaseAddress.ToString());
+
+        // Without a token the page's query identity is refused: development identity is off.
+        await page.ClickAsync("#connect");
+        await Assertions.Expect(page.Locator("#messages li.msg-system").Last).ToContainTextAsync("refused");
+
+        await page.FillAsync("#token", TestTokens.Create(TestTokens.Hs256, sub: "tok-1", name: "Token Tess"));
+        await page.ClickAsync("#connect");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected");
+        await page.FillAsync("#text", "signed in with a token");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(page.Locator("#messages li.msg-chat .who").Last).ToHaveTextAsync("Token Tess");
+        await Assertions.Expect(page.Locator("#messages li.msg-chat.mine")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task InvalidIds_AreRefused_AndThePageSaysSo()
     {
         var page = await _browser.NewPageAsync();

@@ -44,7 +44,7 @@
     $('connect').disabled = connected;
     $('disconnect').disabled = !connected;
     for (const id of ['text', 'send', 'btn-normal', 'btn-spam', 'btn-pii', 'btn-history']) $(id).disabled = !connected;
-    for (const id of ['userId', 'username', 'streamId']) $(id).disabled = connected;
+    for (const id of ['userId', 'username', 'streamId', 'role', 'token']) $(id).disabled = connected;
   }
 
   function send(frame) {
@@ -94,11 +94,16 @@
   }
 
   $('connect').addEventListener('click', () => {
-    const params = new URLSearchParams({
-      streamId: $('streamId').value.trim(),
-      userId: $('userId').value.trim(),
-      username: $('username').value.trim(),
-    });
+    // With a token the server takes the identity (and role) from its claims; otherwise, in development, from here.
+    const token = $('token').value.trim();
+    const params = new URLSearchParams({ streamId: $('streamId').value.trim() });
+    if (token) {
+      params.set('token', token);
+    } else {
+      params.set('userId', $('userId').value.trim());
+      params.set('username', $('username').value.trim());
+      if ($('role').value) params.set('role', $('role').value);
+    }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     // ?server=wss://API.execute-api.REGION.amazonaws.com/STAGE points the page at another host (the AWS sample).
     const server = new URLSearchParams(location.search).get('server');
@@ -109,7 +114,7 @@
     socket.addEventListener('message', onFrame);
     socket.addEventListener('close', (e) => {
       setConnected(false);
-      add('system', { text: e.code === 1006 ? 'Connection refused or lost (check the ids).' : `Disconnected (${e.code}${e.reason ? ': ' + e.reason : ''}).` });
+      add('system', { text: e.code === 1006 ? 'Connection refused or lost (check the ids, the token, or the page\'s origin).' : `Disconnected (${e.code}${e.reason ? ': ' + e.reason : ''}).` });
       socket = null;
     });
   });
@@ -125,8 +130,8 @@
   $('btn-pii').addEventListener('click', () => sendMessage(samples.pii));
   $('btn-history').addEventListener('click', () => send({ action: 'history', limit: 50 }));
 
-  // Let a tester open two tabs as two users: ?userId=...&username=...&streamId=... prefill the fields.
+  // Let a tester open two tabs as two users: ?userId=...&username=...&streamId=...&role=...&token=... prefill the fields.
   const q = new URLSearchParams(location.search);
-  for (const id of ['userId', 'username', 'streamId']) if (q.get(id)) $(id).value = q.get(id);
+  for (const id of ['userId', 'username', 'streamId', 'role', 'token']) if (q.get(id)) $(id).value = q.get(id);
   setConnected(false);
 })();
