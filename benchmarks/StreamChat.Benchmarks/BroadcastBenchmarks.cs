@@ -31,7 +31,7 @@ public class BroadcastBenchmarks
         for (var i = 0; i < Recipients; i++)
         {
             var socket = WebSocket.CreateFromStream(new CountingStream(_writes, i), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", "u" + i, socket, 1024, TimeSpan.FromSeconds(1), scheduler, NullLogger.Instance);
+            _connections[i] = new WebSocketChatConnection("c" + i, "live-42", "u" + i, socket, new StreamChat.AspNetCore.StreamChatWebSocketOptions { SendQueueCapacity = 1024, CloseTimeout = TimeSpan.FromSeconds(1) }, scheduler, NullLogger.Instance);
             _ = _broadcaster.RegisterAsync(_connections[i]).GetAwaiter().GetResult();
         }
     }

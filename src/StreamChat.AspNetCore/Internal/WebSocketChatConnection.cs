@@ -33,15 +33,15 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
     private TaskCompletionSource? _closed;
     private Timer? _abortTimer;
 
-    public WebSocketChatConnection(string connectionId, string streamId, string userId, WebSocket socket, int queueCapacity, TimeSpan closeTimeout, SendPumpScheduler scheduler, ILogger logger)
+    public WebSocketChatConnection(string connectionId, string streamId, string userId, WebSocket socket, StreamChatWebSocketOptions options, SendPumpScheduler scheduler, ILogger logger)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SendQueueCapacity, 1);
         ConnectionId = connectionId;
         StreamId = streamId;
         UserId = userId;
         _socket = socket;
-        _capacity = queueCapacity;
-        _closeTimeout = closeTimeout;
+        _capacity = options.SendQueueCapacity;
+        _closeTimeout = options.CloseTimeout;
         _scheduler = scheduler;
         _logger = logger;
     }

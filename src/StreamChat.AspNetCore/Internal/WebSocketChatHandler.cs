@@ -116,7 +116,7 @@ internal sealed partial class WebSocketChatHandler
             }).ConfigureAwait(false);
 
             var stored = result.Connection!;
-            connection = new WebSocketChatConnection(connectionId, stored.StreamId, stored.UserId, socket, _socketOptions.SendQueueCapacity, _socketOptions.CloseTimeout, _sendScheduler, _logger);
+            connection = new WebSocketChatConnection(connectionId, stored.StreamId, stored.UserId, socket, _socketOptions, _sendScheduler, _logger);
             connection.Closing += Unregister;
             connection.Registration = await _broadcaster.RegisterAsync(connection).ConfigureAwait(false);
             if (connection.IsClosing)

@@ -15,24 +15,18 @@ internal sealed class SignedHttpClient : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
     /// <param name="services">Where an optional keyed <see cref="HttpMessageHandler"/> is found (tests route to a stand-in).</param>
-    /// <param name="handlerServiceKey">The DI key of that handler.</param>
-    /// <param name="service">The signing name, e.g. <c>execute-api</c>.</param>
-    /// <param name="region">The region, or <see langword="null"/> for the SDK's fallback (<c>AWS_REGION</c>).</param>
-    /// <param name="credentials">The credentials, or <see langword="null"/> for the SDK's default chain.</param>
-    /// <param name="regionSettingName">The option to name when no region is found.</param>
-    /// <param name="attemptTimeout">The time-out of one attempt (a timed-out attempt is retried).</param>
-    /// <param name="maxRetries">How often a transient failure is retried.</param>
-    public SignedHttpClient(IServiceProvider services, string handlerServiceKey, string service, string? region, AWSCredentials? credentials, string regionSettingName, TimeSpan attemptTimeout, int maxRetries)
+    /// <param name="settings">The service, region, credentials, time-out and retries.</param>
+    public SignedHttpClient(IServiceProvider services, SignedHttpClientSettings settings)
     {
-        Signer = new AwsRequestSigner(service, region, credentials, regionSettingName);
-        var shared = services.GetKeyedService<HttpMessageHandler>(handlerServiceKey);
+        Signer = new AwsRequestSigner(settings.Service, settings.Region, settings.Credentials, settings.RegionSettingName);
+        var shared = services.GetKeyedService<HttpMessageHandler>(settings.HandlerServiceKey);
         _http = new HttpClient(
             shared ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
             disposeHandler: shared is null)
         {
-            Timeout = attemptTimeout,
+            Timeout = settings.AttemptTimeout,
         };
-        _retry = AwsRetry.ForHttp(maxRetries);
+        _retry = AwsRetry.ForHttp(settings.MaxRetries);
     }
 
     public AwsRequestSigner Signer { get; }
@@ -75,3 +69,14 @@ internal sealed class SignedHttpClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>What one AWS service's <see cref="SignedHttpClient"/> is built with.</summary>
+/// <param name="Service">The signing name, e.g. <c>execute-api</c>.</param>
+/// <param name="Region">The region, or <see langword="null"/> for the SDK's fallback (<c>AWS_REGION</c>).</param>
+/// <param name="Credentials">The credentials, or <see langword="null"/> for the SDK's default chain.</param>
+/// <param name="RegionSettingName">The option to name when no region is found.</param>
+/// <param name="HandlerServiceKey">The DI key of an optional <see cref="HttpMessageHandler"/> to send through.</param>
+/// <param name="AttemptTimeout">The time-out of one attempt (a timed-out attempt is retried).</param>
+/// <param name="MaxRetries">How often a transient failure is retried.</param>
+internal sealed record SignedHttpClientSettings(
+    string Service, string? Region, AWSCredentials? Credentials, string RegionSettingName, string HandlerServiceKey, TimeSpan AttemptTimeout, int MaxRetries);

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using StreamChat.AspNetCore;
 using StreamChat.AspNetCore.Internal;
 using StreamChat.Testing;
 
@@ -17,7 +18,7 @@ internal static class TestConnections
         string userId = "u1")
     {
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        return new WebSocketChatConnection(connectionId, "live", userId, socket, capacity, closeTimeout ?? TimeSpan.FromSeconds(5), scheduler, NullLogger.Instance);
+        return new WebSocketChatConnection(connectionId, "live", userId, socket, new StreamChatWebSocketOptions { SendQueueCapacity = capacity, CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5) }, scheduler, NullLogger.Instance);
     }
 
     public static ReadOnlyMemory<byte> Frame(string text) => System.Text.Encoding.UTF8.GetBytes(text);

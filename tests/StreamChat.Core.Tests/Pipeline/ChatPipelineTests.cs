@@ -545,4 +545,109 @@ public sealed class ChatPipelineTests
         Assert.Empty(SentToStream());
         Assert.Equal("message_blocked", Assert.Single(SentToConnection(Alice.ConnectionId)).GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task Policies_RunAuthorizeBeforeLimit_AndInRegistrationOrderWithinASlot_ForConnectAndMessage()
+    {
+        var calls = new List<string>();
+        var sut = CreateSut([], [new RecordingPolicy("limit-1", ChatPolicySlot.Limit, calls), new RecordingPolicy("authorize-1", ChatPolicySlot.Authorize, calls), new RecordingPolicy("authorize-2", ChatPolicySlot.Authorize, calls)]);
+
+        await sut.ConnectAsync(new ConnectRequest("c-bob", "stream-1", "bob", "Bob")).DefaultTimeout();
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello"}""")).DefaultTimeout();
+
+        Assert.Equal(["connect authorize-1", "connect authorize-2", "connect limit-1", "message authorize-1", "message authorize-2", "message limit-1"], calls);
+    }
+
+    [Fact]
+    public async Task MessagePolicy_Blocking_TellsTheSenderItsReason_AndNothingIsModeratedStoredOrBroadcast()
+    {
+        var sut = CreateSut([], [new BlockingPolicy()]);
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello"}""")).DefaultTimeout();
+
+        var blocked = Assert.Single(SentToConnection(Alice.ConnectionId));
+        Assert.Equal("message_blocked", blocked.GetProperty("type").GetString());
+        Assert.Equal("muted", blocked.GetProperty("reason").GetString());
+        Assert.Equal("You are muted.", blocked.GetProperty("message").GetString());
+        await _moderator.DidNotReceiveWithAnyArgs().ModerateAsync(default!, default);
+        await _messages.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+        Assert.Empty(SentToStream());
+    }
+
+    [Fact]
+    public async Task ConnectPolicy_Refusing_AnswersItsStatus_AndNothingIsStoredOrAnnounced()
+    {
+        var sut = CreateSut([], [new BlockingPolicy()]);
+
+        var result = await sut.ConnectAsync(new ConnectRequest("c-bob", "stream-1", "bob", "Bob")).DefaultTimeout();
+
+        Assert.Equal(403, result.StatusCode);
+        await _connections.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+        Assert.Empty(SentToStream());
+    }
+
+    [Fact]
+    public async Task MessagePolicy_ThrowingChatException_AnswersItsErrorCode()
+    {
+        var policy = Substitute.For<IChatPolicy>();
+        policy.Slot.Returns(ChatPolicySlot.Authorize);
+        policy.OnMessageAsync(Arg.Any<ChatMessageContext>(), Arg.Any<ChatPolicyStep<ChatMessageContext, MessageOutcome>>())
+            .Returns<ValueTask<MessageOutcome>>(_ => throw new ChatException(ChatErrorCode.MissingField, "Not like that."));
+        var sut = CreateSut([], [policy]);
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello"}""")).DefaultTimeout();
+
+        Assert.Equal("missing_field", SingleError().GetProperty("code").GetString());
+        Assert.Empty(SentToStream());
+    }
+
+    [Fact]
+    public async Task ConnectAsync_StreamAtItsConnectionLimit_IsRefusedWith429ByTheLimitPolicy()
+    {
+        _options.MaxConnectionsPerStream = 3;
+        var sut = CreateSut();
+
+        var result = await sut.ConnectAsync(new ConnectRequest("c-bob", "stream-1", "bob", "Bob")).DefaultTimeout();
+
+        Assert.Equal(429, result.StatusCode);
+        await _connections.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task MessageAsync_UnknownAction_ListsTheRegisteredActions()
+    {
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"dance"}""")).DefaultTimeout();
+
+        Assert.Equal("Unknown action. Known actions: message, hello, ping, history.", SingleError().GetProperty("message").GetString());
+    }
+
+    private sealed class RecordingPolicy(string name, ChatPolicySlot slot, List<string> calls) : IChatPolicy
+    {
+        public ChatPolicySlot Slot => slot;
+
+        public ValueTask<ConnectResult> OnConnectAsync(ChatConnectContext context, ChatPolicyStep<ChatConnectContext, ConnectResult> continuation)
+        {
+            calls.Add("connect " + name);
+            return continuation(context);
+        }
+
+        public ValueTask<MessageOutcome> OnMessageAsync(ChatMessageContext context, ChatPolicyStep<ChatMessageContext, MessageOutcome> continuation)
+        {
+            calls.Add("message " + name);
+            return continuation(context);
+        }
+    }
+
+    private sealed class BlockingPolicy : IChatPolicy
+    {
+        public ChatPolicySlot Slot => ChatPolicySlot.Authorize;
+
+        public ValueTask<ConnectResult> OnConnectAsync(ChatConnectContext context, ChatPolicyStep<ChatConnectContext, ConnectResult> continuation) =>
+            ValueTask.FromResult(ConnectResult.Refuse(403, "Banned here."));
+
+        public ValueTask<MessageOutcome> OnMessageAsync(ChatMessageContext context, ChatPolicyStep<ChatMessageContext, MessageOutcome> continuation) =>
+            ValueTask.FromResult(MessageOutcome.Block(BlockReason.Muted, "You are muted."));
+    }
 }

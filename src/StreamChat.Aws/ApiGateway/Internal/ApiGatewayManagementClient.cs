@@ -29,8 +29,8 @@ internal sealed class ApiGatewayManagementClient : IDisposable
     public ApiGatewayManagementClient(IOptions<ApiGatewayBroadcasterOptions> options, IServiceProvider services)
     {
         var value = options.Value;
-        _http = new SignedHttpClient(
-            services, HandlerServiceKey, "execute-api", value.Region, value.CredentialsFactory?.Invoke(services), "ApiGatewayBroadcasterOptions.Region", value.RequestTimeout, value.MaxRetries);
+        _http = new SignedHttpClient(services, new SignedHttpClientSettings(
+            "execute-api", value.Region, value.CredentialsFactory?.Invoke(services), "ApiGatewayBroadcasterOptions.Region", HandlerServiceKey, value.RequestTimeout, value.MaxRetries));
         _configuredBasePath = value.Endpoint is { } endpoint ? BasePath(endpoint) : null;
     }
 

@@ -35,8 +35,8 @@ internal sealed class ComprehendClient : IDisposable
         var value = options.Value;
 
         // The moderator's own time-out (a linked token) bounds each message, so an attempt has none of its own.
-        _http = new SignedHttpClient(
-            services, HandlerServiceKey, "comprehend", value.Region, value.CredentialsFactory?.Invoke(services), "ComprehendModerationOptions.Region", Timeout.InfiniteTimeSpan, value.MaxRetries);
+        _http = new SignedHttpClient(services, new SignedHttpClientSettings(
+            "comprehend", value.Region, value.CredentialsFactory?.Invoke(services), "ComprehendModerationOptions.Region", HandlerServiceKey, Timeout.InfiniteTimeSpan, value.MaxRetries));
         _endpoint = value.Endpoint ?? new Uri($"https://comprehend.{_http.Signer.RegionName}.amazonaws.com/");
 
         // A factory's meter is shared by name and disposed by the factory; only a meter made here is ours to dispose.
