@@ -38,6 +38,15 @@ public abstract class IdentityConformanceTests
     private static Dictionary<string, string> Query(string? token = null, string tokenName = "token", string streamId = "live") =>
         token is null ? new() { ["streamId"] = streamId } : new() { ["streamId"] = streamId, [tokenName] = token };
 
+    /// <summary>A query that also claims an identity, as development identity reads it.</summary>
+    private static Dictionary<string, string> ClaimingQuery(string userId, string username, string? token = null, string tokenName = "token")
+    {
+        var query = Query(token, tokenName);
+        query["userId"] = userId;
+        query["username"] = username;
+        return query;
+    }
+
     private static async Task<int> CountAsync(IIdentityTestHost host) =>
         (await host.Services.GetRequiredService<IConnectionStore>().GetByStreamAsync("live").DefaultTimeout()).Count;
 
@@ -71,9 +80,7 @@ public abstract class IdentityConformanceTests
     public async Task AccessToken_WorksAsTokenDoes_AndTheQueryIdentityIsIgnored()
     {
         await using var host = await StartHostAsync(new IdentityHostSetup { AllowDevelopmentIdentity = true });
-        var query = Query(TestTokens.Create(TestTokens.Hs256, sub: "bob-7", name: "Bob"), tokenName: "access_token");
-        query["userId"] = "spoofed";
-        query["username"] = "Spoofed";
+        var query = ClaimingQuery("spoofed", "Spoofed", TestTokens.Create(TestTokens.Hs256, sub: "bob-7", name: "Bob"), tokenName: "access_token");
 
         var (connection, status) = await host.TryConnectAsync(query);
 
@@ -101,9 +108,7 @@ public abstract class IdentityConformanceTests
     public async Task BadToken_IsRefusedWith401_AndNothingIsStored_EvenWithDevelopmentIdentity(string kind, bool developmentIdentity)
     {
         await using var host = await StartHostAsync(new IdentityHostSetup { AllowDevelopmentIdentity = developmentIdentity });
-        var query = Query(TestTokens.Refused(kind));
-        query["userId"] = "ana";
-        query["username"] = "Ana";
+        var query = ClaimingQuery("ana", "Ana", TestTokens.Refused(kind));
 
         var (connection, status) = await host.TryConnectAsync(query);
 
@@ -116,9 +121,7 @@ public abstract class IdentityConformanceTests
     public async Task QueryIdentity_WithDevelopmentIdentityOff_IsRefusedWith401()
     {
         await using var host = await StartHostAsync(new IdentityHostSetup());
-        var query = Query();
-        query["userId"] = "ana";
-        query["username"] = "Ana";
+        var query = ClaimingQuery("ana", "Ana");
 
         var (connection, status) = await host.TryConnectAsync(query);
 
@@ -131,9 +134,7 @@ public abstract class IdentityConformanceTests
     public async Task QueryIdentity_WithDevelopmentIdentityOn_TakesTheRoleFromTheQueryToo()
     {
         await using var host = await StartHostAsync(new IdentityHostSetup { AllowDevelopmentIdentity = true });
-        var query = Query();
-        query["userId"] = "sam";
-        query["username"] = "Sam";
+        var query = ClaimingQuery("sam", "Sam");
         query["role"] = "broadcaster";
 
         var (connection, status) = await host.TryConnectAsync(query);
