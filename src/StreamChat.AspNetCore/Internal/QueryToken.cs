@@ -7,7 +7,8 @@ namespace StreamChat.AspNetCore.Internal;
 /// <summary>
 /// Browsers cannot set headers on a WebSocket, so a chat handshake carries its JWT in the query string as <c>token</c>
 /// (the protocol's name) or <c>access_token</c> (SignalR's). This hands it to every JwtBearer scheme the app configured,
-/// for StreamChat endpoints only; the app's own <c>OnMessageReceived</c> runs first and wins.
+/// for StreamChat endpoints only; the app's own <c>OnMessageReceived</c> runs first and wins. (An app that sets
+/// <c>JwtBearerOptions.EventsType</c> replaces the events object per request, and reads the query itself.)
 /// </summary>
 internal sealed class QueryToken : IPostConfigureOptions<JwtBearerOptions>
 {

@@ -86,9 +86,8 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
 
         // One handler per action; the unknown-action error lists them in this order.
-        services.TryAddSingleton<HelloActionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, MessageActionHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HelloActionHandler>(static sp => sp.GetRequiredService<HelloActionHandler>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HelloActionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, PingActionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HistoryActionHandler>());
 

@@ -22,12 +22,11 @@ internal sealed class HelloActionHandler : IChatActionHandler
 
     public string Action => ProtocolNames.HelloAction;
 
-    public ValueTask HandleAsync(ChatActionContext context) => SendWelcomeAsync(context.Connection!, context.CancellationToken);
-
-    /// <summary>Sends the welcome (also at open, on hosts that can deliver then).</summary>
-    public async ValueTask SendWelcomeAsync(ChatConnection connection, CancellationToken cancellationToken)
+    /// <summary>Sends the welcome (also at open, on hosts that can deliver then); the frame's fields are not read.</summary>
+    public async ValueTask HandleAsync(ChatActionContext context)
     {
-        var viewers = await _connections.CountAsync(connection.StreamId, cancellationToken).ConfigureAwait(false);
+        var (_, connection, _, cancellationToken) = context;
+        var viewers = await _connections.CountAsync(connection!.StreamId, cancellationToken).ConfigureAwait(false);
         var frame = new WelcomeFrame
         {
             Timestamp = _delivery.Now(),

@@ -96,7 +96,8 @@ internal sealed partial class ChatPipeline : IChatPipeline
             return;
         }
 
-        await ((HelloActionHandler)_handlers[ProtocolNames.HelloAction]).SendWelcomeAsync(connection, cancellationToken).ConfigureAwait(false);
+        // The welcome at open is the answer to a hello the client did not have to send.
+        await _handlers[ProtocolNames.HelloAction].HandleAsync(new ChatActionContext(connectionId, connection, default, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
