@@ -1,4 +1,5 @@
 using StreamChat.Core.Connections;
+using StreamChat.Core.Identity;
 using StreamChat.Testing;
 
 namespace StreamChat.Core.Tests.Connections;
@@ -21,6 +22,22 @@ public abstract class ConnectionStoreTestsBase
 
         Assert.Equal(connection, await store.GetAsync("c1").DefaultTimeout());
         Assert.Equal(1, await store.CountAsync("stream-1").DefaultTimeout());
+    }
+
+    [Theory]
+    [InlineData(ChatRole.Viewer)]
+    [InlineData(ChatRole.Moderator)]
+    [InlineData(ChatRole.Broadcaster)]
+    public async Task AddAsync_TheRole_IsKeptWithTheConnection_ForEveryRead(ChatRole role)
+    {
+        var store = await CreateStoreAsync();
+        var connection = Connection("c1") with { Role = role };
+
+        await store.AddAsync(connection).DefaultTimeout();
+
+        Assert.Equal(role, (await store.GetAsync("c1").DefaultTimeout())!.Role);
+        Assert.Equal(role, Assert.Single(await store.GetByStreamAsync("stream-1").DefaultTimeout()).Role);
+        Assert.Equal(role, (await store.RemoveAsync("c1").DefaultTimeout())!.Role);
     }
 
     [Fact]
