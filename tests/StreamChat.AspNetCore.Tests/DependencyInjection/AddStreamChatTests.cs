@@ -69,6 +69,22 @@ public sealed class AddStreamChatTests
         await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().DefaultTimeout());
     }
 
+    [Theory]
+    [InlineData("watch.example.com")]
+    [InlineData("https://watch.example.com/page")]
+    [InlineData("ftp://watch.example.com")]
+    public async Task StartAsync_AllowedOriginThatIsNoOrigin_FailsAtStartUp(string origin)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddStreamChat().ConfigureWebSockets(o => o.AllowedOrigins.Add(origin));
+        await using var app = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().DefaultTimeout());
+        Assert.Contains("AllowedOrigins", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartAsync_InvalidCoreOptions_FailsAtStartUp()
     {

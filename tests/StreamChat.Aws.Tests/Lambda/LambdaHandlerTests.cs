@@ -251,6 +251,35 @@ public sealed class LambdaHandlerTests
         Assert.Contains("MaxMessageLength", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Jwt", "StreamChatLambda:Jwt:SigningKeys:0", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==", false)]
+    [InlineData("Jwt.SigningKeys", "StreamChatLambda:Jwt:SigningKeys:0", "c2hvcnQ=", true)]
+    [InlineData("Jwt.SigningKeys", "StreamChatLambda:Jwt:SigningKeys:0", "not base64!", true)]
+    [InlineData("Jwt.JwksUri", "StreamChatLambda:Jwt:JwksUri", "http://issuer.example/jwks.json", true)]
+    [InlineData("Jwt.JwksMinimumRefreshInterval", "StreamChatLambda:Jwt:JwksMinimumRefreshInterval", "00:00:00.100", true)]
+    public void Create_InvalidJwtSettings_FailAtInit_NamingTheSetting(string field, string key, string value, bool withIssuerAndAudience)
+    {
+        var settings = new Dictionary<string, string?> { [key] = value };
+        if (withIssuerAndAudience)
+        {
+            settings["StreamChatLambda:Jwt:Issuers:0"] = "https://issuer.example";
+            settings["StreamChatLambda:Jwt:Audiences:0"] = "streamchat";
+            settings.TryAdd("StreamChatLambda:Jwt:JwksUri", "https://issuer.example/jwks.json");
+        }
+
+        var ex = Assert.Throws<OptionsValidationException>(() => StreamChatLambdaHandler.Create(b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddStreamChatCore().AddApiGatewayBroadcaster(o =>
+            {
+                o.Region = "eu-west-2";
+                o.CredentialsFactory = static _ => SigV4Verifier.Credentials;
+            });
+        }));
+
+        Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Create_MisspeltSetting_FailsAtInit()
     {

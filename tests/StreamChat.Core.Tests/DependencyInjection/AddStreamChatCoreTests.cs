@@ -99,6 +99,8 @@ public sealed class AddStreamChatCoreTests
         { "AllowedLinkDomains", o => o.Moderation.Spam.AllowedLinkDomains.Add("https://twitch.tv/") },
         { "DefaultPhoneRegion", o => o.Moderation.Pii.DefaultPhoneRegion = "ZZ" },
         { "DefaultPhoneRegion", o => o.Moderation.Pii.DefaultPhoneRegion = "usa" },
+        { "RoleClaimType", o => o.Identity.RoleClaimType = "" },
+        { "UserIdClaimType", o => o.Identity.UserIdClaimType = null! },
     };
 
     [Theory]
