@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Claims;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Aws.ApiGateway.Internal;
 using StreamChat.Aws.Lambda.Internal;
-using System.Security.Claims;
 using StreamChat.Core;
 using StreamChat.Core.Identity;
 using StreamChat.Core.Pipeline;
@@ -207,7 +207,8 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
             new ChatIdentityRequest
             {
                 User = user,
-                TokenPresented = token is not null,
+                // A repeated token is ambiguous: presented, and not valid (as on Kestrel).
+                TokenPresented = token is not null || evt.IsRepeated("token") || evt.IsRepeated("access_token"),
                 QueryUserId = evt.Query("userId"),
                 QueryUsername = evt.Query("username"),
                 QueryRole = evt.Query("role"),

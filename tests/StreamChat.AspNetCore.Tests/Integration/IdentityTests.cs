@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
@@ -61,6 +62,15 @@ public sealed class IdentityTests
         Assert.Equal("live", welcome.GetProperty("streamId").GetString());
         Assert.Equal("ana-42", welcome.GetProperty("userId").GetString());
         Assert.Equal("Ana María", welcome.GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task RepeatedToken_IsAmbiguous_AndRefusedWith401_EvenWithDevelopmentIdentity()
+    {
+        await using var server = await ChatServer.StartAsync(configureServices: static s => s.AddAuthentication().AddJwtBearer());
+        var uri = new UriBuilder(server.ChatUri("live", null, null)) { Query = "streamId=live&userId=ana&username=Ana&token=a.b.c&token=d.e.f" }.Uri;
+
+        Assert.Equal(401, await ChatTestClient.ConnectExpectingRefusalAsync(uri));
     }
 
     [Theory]

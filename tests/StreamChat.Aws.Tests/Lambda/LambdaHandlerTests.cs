@@ -207,6 +207,22 @@ public sealed class LambdaHandlerTests
     }
 
     [Fact]
+    public async Task RepeatedTokenInTheQuery_IsAmbiguous_Answers401_EvenWithDevelopmentIdentity()
+    {
+        await using var host = await ApiGatewayLambdaHost.StartAsync();
+        var query = Query("s1", "ana");
+        query["token"] = "a.b.c";
+        var evt = Events.Connect(ApiGatewayLambdaHost.NewConnectionId(), query);
+        evt["queryStringParameters"]!["token"] = "d.e.f";
+        evt["multiValueQueryStringParameters"]!["token"] = new JsonArray("a.b.c", "d.e.f");
+
+        var response = await host.InvokeAsync(evt);
+
+        Assert.Equal(401, response.GetProperty("statusCode").GetInt32());
+        Assert.Equal(0, await host.Services.GetRequiredService<IConnectionStore>().CountAsync("s1").DefaultTimeout());
+    }
+
+    [Fact]
     public async Task ConnectionGoneWithoutDisconnectRoute_FirstBroadcastRemovesIt_AndOthersSeeUserLeft()
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync();

@@ -46,15 +46,19 @@ internal sealed class WebSocketEvent
         return null;
     }
 
+    /// <summary>True when the query string carries <paramref name="name"/> more than once.</summary>
+    public bool IsRepeated(string name) =>
+        MultiValueQueryStringParameters is not null
+        && MultiValueQueryStringParameters.TryGetValue(name, out var values)
+        && values is { Length: > 1 };
+
     /// <summary>
     /// A query parameter. A repeated parameter is ambiguous, so it reads as empty (invalid), not as its first value,
     /// exactly as on the ASP.NET Core host.
     /// </summary>
     public string? Query(string name)
     {
-        if (MultiValueQueryStringParameters is not null
-            && MultiValueQueryStringParameters.TryGetValue(name, out var values)
-            && values is { Length: > 1 })
+        if (IsRepeated(name))
         {
             return string.Empty;
         }
