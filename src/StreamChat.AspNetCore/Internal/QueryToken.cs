@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace StreamChat.AspNetCore.Internal;
@@ -25,17 +26,33 @@ internal sealed class QueryToken : IPostConfigureOptions<JwtBearerOptions>
             await inner(context).ConfigureAwait(false);
             if (context.Token is null
                 && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StreamChatEndpointMetadata>() is not null
-                && Read(context.Request.Query) is { Length: > 0 } token)
+                && Read(context.Request.QueryString.Value) is { } token)
             {
                 context.Token = token;
             }
         };
     }
 
-    private static string? Read(IQueryCollection query) =>
-        query.TryGetValue("token", out var token) && token.Count == 1 ? token.ToString()
-        : query.TryGetValue("access_token", out var accessToken) && accessToken.Count == 1 ? accessToken.ToString()
-        : null;
+    /// <summary>
+    /// The one token in the query, or <see langword="null"/> when there is none or more than one (ambiguous, so refused).
+    /// Read in one pass, not through <c>HttpRequest.Query</c>: that would keep the parsed collection alive for as long as
+    /// the socket is open, on every chat connection, since this runs for every handshake.
+    /// </summary>
+    private static string? Read(string? queryString)
+    {
+        string? token = null;
+        var count = 0;
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            if (!pair.EncodedValue.IsEmpty && IsTokenName(pair.DecodeName().Span))
+            {
+                count++;
+                token = pair.DecodeValue().ToString();
+            }
+        }
+
+        return count == 1 ? token : null;
+    }
 }
 
 /// <summary>Marks the endpoints <c>MapStreamChat</c> maps.</summary>

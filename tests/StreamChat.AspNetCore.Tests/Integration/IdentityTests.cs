@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using StreamChat.AspNetCore.Tests.Infrastructure;
 using StreamChat.Testing;
 
@@ -62,6 +64,25 @@ public sealed class IdentityTests
         Assert.Equal("live", welcome.GetProperty("streamId").GetString());
         Assert.Equal("ana-42", welcome.GetProperty("userId").GetString());
         Assert.Equal("Ana María", welcome.GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task OpenSocket_WithJwtBearerRegistered_KeepsNoParsedQueryAlive()
+    {
+        HttpContext? handshake = null;
+        await using var server = await ChatServer.StartAsync(
+            configureServices: static s => s.AddAuthentication().AddJwtBearer(),
+            configureApp: app => app.Use((context, next) =>
+            {
+                handshake = context;
+                return next(context);
+            }));
+        await using var client = await server.ConnectAsync("live", "ana");
+
+        // HttpRequest.Query parses the query into a collection the request keeps until the socket closes; the query
+        // token and the identity are read in one pass instead, so an idle viewer holds none.
+        Assert.NotNull(handshake);
+        Assert.Null(handshake.Features.Get<IQueryFeature>());
     }
 
     [Fact]
