@@ -38,4 +38,7 @@ public class ChatException : Exception
 
     /// <summary>Gets the error code sent to the client.</summary>
     public ChatErrorCode Code { get; }
+
+    /// <summary>Gets or sets how long the client should wait before repeating the request (sent as <c>retryAfter</c> seconds); <see langword="null"/> for none.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -7,6 +7,7 @@ internal static class StreamChatConstants
     public const int DefaultHistoryLimit = 50;
     public const int DefaultMaxHistoryLimit = 100;
     public const int DefaultMaxMessagesPerStream = 1_000;
+    public const int DefaultMaxConnectionsPerUser = 5;
     public const string DefaultWelcomeMessage = "Welcome to the chat!";
     public static readonly TimeSpan DefaultMessageTimeToLive = TimeSpan.FromHours(24);
 }

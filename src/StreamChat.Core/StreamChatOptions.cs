@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Identity;
 using StreamChat.Core.Moderation;
+using StreamChat.Core.RateLimiting;
 
 namespace StreamChat.Core;
 
@@ -54,6 +55,14 @@ public sealed class StreamChatOptions
     public int? MaxConnectionsPerStream { get; set; }
 
     /// <summary>
+    /// Gets or sets the most connections one user may hold in one stream; a handshake beyond it is refused with 429 and
+    /// nothing is stored. <see langword="null"/> (an empty setting) lifts the limit.
+    /// </summary>
+    /// <value>The default value is 5.</value>
+    [Range(1, int.MaxValue)]
+    public int? MaxConnectionsPerUser { get; set; } = StreamChatConstants.DefaultMaxConnectionsPerUser;
+
+    /// <summary>
     /// Gets or sets a value indicating whether connections without a token may say who they are in the query string
     /// (<c>userId</c>, <c>username</c>, and <c>role</c> for testing moderator features). For local development only:
     /// anyone can claim any identity. A token that is presented is always validated, and refused if invalid.
@@ -68,6 +77,10 @@ public sealed class StreamChatOptions
     /// <summary>Gets the options of moderation as a whole and of the local rules.</summary>
     [ValidateObjectMembers]
     public ModerationOptions Moderation { get; } = new();
+
+    /// <summary>Gets the per-user message, <c>history</c> and per-address handshake limits.</summary>
+    [ValidateObjectMembers]
+    public RateLimitOptions RateLimits { get; } = new();
 
     /// <summary>Gets which claims carry the user id, display name and role.</summary>
     [ValidateObjectMembers]

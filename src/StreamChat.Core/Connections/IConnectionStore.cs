@@ -58,4 +58,19 @@ public interface IConnectionStore
 
         return ids;
     }
+
+    /// <summary>
+    /// Returns one user's connections in a stream (all their tabs and devices): for the per-user connection limit, for
+    /// closing a banned user's sockets and for sending to one user. The default filters
+    /// <see cref="GetByStreamAsync"/>; stores with a user index (DynamoDB) override it.
+    /// </summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="userId">The user id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A snapshot of the user's connections in the stream.</returns>
+    async Task<IReadOnlyList<ChatConnection>> GetByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default)
+    {
+        var connections = await GetByStreamAsync(streamId, cancellationToken).ConfigureAwait(false);
+        return connections.Where(c => string.Equals(c.UserId, userId, StringComparison.Ordinal)).ToArray();
+    }
 }

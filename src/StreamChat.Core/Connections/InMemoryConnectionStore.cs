@@ -9,6 +9,7 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
 {
     private readonly ConcurrentDictionary<string, ChatConnection> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ChatConnection>> _byStream = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string StreamId, string UserId), ConcurrentDictionary<string, ChatConnection>> _byUser = new();
 
     /// <inheritdoc />
     public Task<bool> AddAsync(ChatConnection connection, CancellationToken cancellationToken = default)
@@ -21,17 +22,9 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
             return Task.FromResult(false);
         }
 
-        while (true)
-        {
-            var group = _byStream.GetOrAdd(connection.StreamId, static _ => new ConcurrentDictionary<string, ChatConnection>(StringComparer.Ordinal));
-            group[connection.ConnectionId] = connection;
-
-            // A concurrent remove may have dropped the (then empty) group after we fetched it; retry then.
-            if (_byStream.TryGetValue(connection.StreamId, out var current) && ReferenceEquals(current, group))
-            {
-                return Task.FromResult(true);
-            }
-        }
+        AddToGroup(_byStream, connection.StreamId, connection);
+        AddToGroup(_byUser, (connection.StreamId, connection.UserId), connection);
+        return Task.FromResult(true);
     }
 
     /// <inheritdoc />
@@ -45,16 +38,8 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
             return Task.FromResult<ChatConnection?>(null);
         }
 
-        if (_byStream.TryGetValue(removed.StreamId, out var group))
-        {
-            group.TryRemove(connectionId, out _);
-            if (group.IsEmpty)
-            {
-                // Only removes the exact (empty) group instance; AddAsync re-checks and retries.
-                _byStream.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, ChatConnection>>(removed.StreamId, group));
-            }
-        }
-
+        RemoveFromGroup(_byStream, removed.StreamId, connectionId);
+        RemoveFromGroup(_byUser, (removed.StreamId, removed.UserId), connectionId);
         return Task.FromResult<ChatConnection?>(removed);
     }
 
@@ -83,5 +68,47 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
         ArgumentNullException.ThrowIfNull(streamId);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_byStream.TryGetValue(streamId, out var group) ? group.Count : 0);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ChatConnection>> GetByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        ArgumentNullException.ThrowIfNull(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<ChatConnection> result = _byUser.TryGetValue((streamId, userId), out var group)
+            ? group.Values.ToArray()
+            : [];
+        return Task.FromResult(result);
+    }
+
+    private static void AddToGroup<TKey>(ConcurrentDictionary<TKey, ConcurrentDictionary<string, ChatConnection>> groups, TKey key, ChatConnection connection)
+        where TKey : notnull
+    {
+        while (true)
+        {
+            var group = groups.GetOrAdd(key, static _ => new ConcurrentDictionary<string, ChatConnection>(StringComparer.Ordinal));
+            group[connection.ConnectionId] = connection;
+
+            // A concurrent remove may have dropped the (then empty) group after we fetched it; retry then.
+            if (groups.TryGetValue(key, out var current) && ReferenceEquals(current, group))
+            {
+                return;
+            }
+        }
+    }
+
+    private static void RemoveFromGroup<TKey>(ConcurrentDictionary<TKey, ConcurrentDictionary<string, ChatConnection>> groups, TKey key, string connectionId)
+        where TKey : notnull
+    {
+        if (groups.TryGetValue(key, out var group))
+        {
+            group.TryRemove(connectionId, out _);
+            if (group.IsEmpty)
+            {
+                // Only removes the exact (empty) group instance; AddToGroup re-checks and retries.
+                groups.TryRemove(new KeyValuePair<TKey, ConcurrentDictionary<string, ChatConnection>>(key, group));
+            }
+        }
     }
 }

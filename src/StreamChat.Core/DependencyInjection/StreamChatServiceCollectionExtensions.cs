@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StreamChat.Core;
 using StreamChat.Core.Actions.Internal;
 using StreamChat.Core.Broadcasting;
+using StreamChat.Core.Commands.Internal;
 using StreamChat.Core.Connections;
 using StreamChat.Core.Connections.Internal;
 using StreamChat.Core.Diagnostics;
@@ -15,6 +16,10 @@ using StreamChat.Core.Moderation;
 using StreamChat.Core.Moderation.Internal;
 using StreamChat.Core.Pipeline;
 using StreamChat.Core.Pipeline.Internal;
+using StreamChat.Core.RateLimiting;
+using StreamChat.Core.RateLimiting.Internal;
+using StreamChat.Core.Sanctions;
+using StreamChat.Core.Sanctions.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -76,6 +81,8 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
         services.TryAddSingleton<IMessageStore, InMemoryMessageStore>();
         services.TryAddSingleton<IModerationAuditSink, LoggingModerationAuditSink>();
+        services.TryAddSingleton<ISanctionStore, InMemorySanctionStore>();
+        services.TryAddSingleton<IRateLimitCounter, InMemoryRateLimitCounter>();
 
         // Cheapest first: word lookup, then phrase scan, then the number and e-mail rules.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, ProfanityMessageModerator>());
@@ -83,7 +90,26 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
 
         services.TryAddSingleton<IChatIdentityResolver, ChatIdentityResolver>();
+        // Authorize: bans and time-outs. Limit: per-user and per-stream connections, then handshake rate, slow mode and message rate.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, SanctionPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, RateLimitPolicy>());
+
+        // One handler per command; the unknown-command error lists them in this order.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, BanCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, UnbanCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, TimeoutCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, UntimeoutCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, DeleteCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, ClearCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, SlowCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, ShadowBanCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, UnshadowBanCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, ModCommand>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, UnmodCommand>());
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ModeratorActions>(sp, RequiredBroadcaster(sp)));
+        services.TryAddSingleton<ChatCommandDispatcher>();
+        services.TryAddSingleton<AuditTrail>();
 
         // One handler per action; the unknown-action error lists them in this order.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, MessageActionHandler>());
@@ -94,10 +120,12 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddSingleton<ModerationRunner>();
         services.TryAddSingleton<MessagePublisher>();
         services.TryAddSingleton<ChatPolicyChain>();
-        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ChatDelivery>(sp, sp.GetService<IChatBroadcaster>() ?? throw new InvalidOperationException(
-            "No IChatBroadcaster is registered. Call AddStreamChat() from StreamChat.AspNetCore, add the API Gateway broadcaster from StreamChat.Aws, or register your own IChatBroadcaster.")));
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ChatDelivery>(sp, RequiredBroadcaster(sp)));
         services.TryAddSingleton<IChatPipeline, ChatPipeline>();
 
         return builder;
     }
+
+    private static IChatBroadcaster RequiredBroadcaster(IServiceProvider services) => services.GetService<IChatBroadcaster>() ?? throw new InvalidOperationException(
+        "No IChatBroadcaster is registered. Call AddStreamChat() from StreamChat.AspNetCore, add the API Gateway broadcaster from StreamChat.Aws, or register your own IChatBroadcaster.");
 }

@@ -15,6 +15,8 @@ internal sealed class StreamChatMetrics : IDisposable
     private readonly Counter<long> _messagesRedacted;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _broadcastDuration;
+    private readonly Counter<long> _commands;
+    private readonly Counter<long> _sanctions;
 
     public StreamChatMetrics(IMeterFactory? meterFactory = null)
     {
@@ -29,7 +31,22 @@ internal sealed class StreamChatMetrics : IDisposable
         _messagesRedacted = _meter.CreateCounter<long>("streamchat.messages.redacted", "{message}", "Chat messages delivered with parts masked, by reason.");
         _errors = _meter.CreateCounter<long>("streamchat.errors", "{error}", "Error frames sent to clients, by code.");
         _broadcastDuration = _meter.CreateHistogram<double>("streamchat.broadcast.duration", "s", "Time to hand one frame to every connection of a stream.");
+        _commands = _meter.CreateCounter<long>("streamchat.commands", "{command}", "Moderator commands carried out, by command.");
+        _sanctions = _meter.CreateCounter<long>("streamchat.sanctions.applied", "{sanction}", "Bans, time-outs and shadow bans put on users, by kind.");
     }
+
+    /// <summary>Gets the meter, for instruments owned elsewhere (the in-memory sanction store's gauge).</summary>
+    public Meter Meter => _meter;
+
+    public void CommandExecuted(string command) => _commands.Add(1, new KeyValuePair<string, object?>("command", command));
+
+    public void SanctionApplied(StreamChat.Core.Sanctions.SanctionKind kind) => _sanctions.Add(1, new KeyValuePair<string, object?>("kind", kind switch
+    {
+        StreamChat.Core.Sanctions.SanctionKind.Ban => "ban",
+        StreamChat.Core.Sanctions.SanctionKind.Timeout => "timeout",
+        StreamChat.Core.Sanctions.SanctionKind.ShadowBan => "shadow_ban",
+        _ => "moderator",
+    }));
 
     public void ConnectionOpened() => _connectionsOpen.Add(1);
 

@@ -37,6 +37,20 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             }
         }
 
+        foreach (var (ruleName, rule) in new[]
+        {
+            ("Viewer", options.RateLimits.Viewer),
+            ("Moderator", options.RateLimits.Moderator),
+            ("History", options.RateLimits.History),
+            ("Handshake", options.RateLimits.Handshake),
+        })
+        {
+            if (rule.Window < TimeSpan.FromSeconds(1) || rule.Window > TimeSpan.FromDays(1))
+            {
+                builder.AddError($"RateLimits.{ruleName}.Window ({rule.Window}) must be between 00:00:01 and 1.00:00:00.", $"RateLimits.{ruleName}.Window");
+            }
+        }
+
         var region = options.Moderation.Pii.DefaultPhoneRegion;
         if (region is not null && !PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(region))
         {

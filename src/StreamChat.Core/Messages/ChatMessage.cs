@@ -13,4 +13,11 @@ public sealed record ChatMessage(
     string UserId,
     string Username,
     string Text,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    /// <summary>
+    /// Gets a value indicating whether the message is hidden: sent while its author was shadow banned, so only the
+    /// author's own connections see it, live and in <c>history</c>.
+    /// </summary>
+    public bool Hidden { get; init; }
+}

@@ -19,6 +19,26 @@ public interface IMessageStore
     /// <param name="streamId">The stream id.</param>
     /// <param name="limit">The largest number of messages to return; at least 1.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The messages, oldest first.</returns>
+    /// <returns>The messages, oldest first, <see cref="ChatMessage.Hidden"/> ones included (the caller shows them to their author only).</returns>
     Task<IReadOnlyList<ChatMessage>> GetRecentAsync(string streamId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes messages of a stream by id (<c>/delete</c>); ids the store does not hold are ignored.</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="messageIds">The message ids.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids that were held and are now deleted.</returns>
+    Task<IReadOnlyList<string>> DeleteAsync(string streamId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every stored message of one user in a stream (what a ban or time-out clears).</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="userId">The author.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids of the deleted messages, oldest first.</returns>
+    Task<IReadOnlyList<string>> DeleteByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every stored message of a stream (<c>/clear</c>).</summary>
+    /// <param name="streamId">The stream id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when <see cref="GetRecentAsync"/> returns nothing older than the call.</returns>
+    Task ClearAsync(string streamId, CancellationToken cancellationToken = default);
 }

@@ -84,9 +84,67 @@ internal sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> DeleteAsync(string streamId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var wanted = messageIds.ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlyList<string>>(Remove(streamId, m => wanted.Contains(m.MessageId), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> DeleteByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        ArgumentNullException.ThrowIfNull(userId);
+        return Task.FromResult<IReadOnlyList<string>>(Remove(streamId, m => string.Equals(m.UserId, userId, StringComparison.Ordinal), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task ClearAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        Remove(streamId, static _ => true, cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    private List<string> Remove(string streamId, Func<ChatMessage, bool> match, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_streams.TryGetValue(streamId, out var log))
+        {
+            return [];
+        }
+
+        lock (log)
+        {
+            List<string> removed = [];
+            var kept = new Queue<ChatMessage>(log.Messages.Count);
+            foreach (var message in log.Messages)
+            {
+                if (match(message))
+                {
+                    removed.Add(message.MessageId);
+                }
+                else
+                {
+                    kept.Enqueue(message);
+                }
+            }
+
+            if (removed.Count > 0)
+            {
+                log.Messages = kept;
+            }
+
+            return removed;
+        }
+    }
+
     private sealed class StreamLog
     {
-        public Queue<ChatMessage> Messages { get; } = new();
+        public Queue<ChatMessage> Messages { get; set; } = new();
 
         public bool Retired { get; set; }
 

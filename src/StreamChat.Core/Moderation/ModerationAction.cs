@@ -11,4 +11,7 @@ public enum ModerationAction
 
     /// <summary>Delivered with parts masked; the sender was told why.</summary>
     Redacted,
+
+    /// <summary>A moderator's command was carried out (<c>/ban</c>, <c>/timeout</c>, ...).</summary>
+    Command,
 }

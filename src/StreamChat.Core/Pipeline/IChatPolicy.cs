@@ -30,7 +30,7 @@ public interface IChatPolicy
     /// <summary>Runs for each valid chat message, before moderation.</summary>
     /// <param name="context">The message about to be moderated, stored and broadcast.</param>
     /// <param name="continuation">Moderates, stores and broadcasts the message (after the remaining policies).</param>
-    /// <returns>The result of <paramref name="continuation"/>, or a block (<see cref="MessageOutcome.Block"/>).</returns>
+    /// <returns>The result of <paramref name="continuation"/>, or a block (<see cref="MessageOutcome.Block(Protocol.BlockReason, string)"/>).</returns>
     ValueTask<MessageOutcome> OnMessageAsync(ChatMessageContext context, ChatPolicyStep<ChatMessageContext, MessageOutcome> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);

@@ -5,10 +5,11 @@ namespace StreamChat.Core.Pipeline;
 /// <summary>What became of a chat message: delivered, or blocked with a reason the sender is told.</summary>
 public readonly record struct MessageOutcome
 {
-    private MessageOutcome(BlockReason? reason, string? explanation)
+    private MessageOutcome(BlockReason? reason, string? explanation, TimeSpan? retryAfter)
     {
         Reason = reason;
         Explanation = explanation;
+        RetryAfter = retryAfter;
     }
 
     /// <summary>Gets the outcome of a delivered message.</summary>
@@ -23,13 +24,28 @@ public readonly record struct MessageOutcome
     /// <summary>Gets a sentence for the sender saying why; <see langword="null"/> when delivered.</summary>
     public string? Explanation { get; }
 
+    /// <summary>Gets how long the sender must wait before a message can get through (muted, slow mode, rate limited); <see langword="null"/> otherwise.</summary>
+    public TimeSpan? RetryAfter { get; }
+
     /// <summary>Creates a blocked outcome: the sender gets <c>message_blocked</c>, nobody else sees anything.</summary>
     /// <param name="reason">The protocol reason.</param>
     /// <param name="explanation">A sentence for the sender.</param>
     /// <returns>The outcome.</returns>
-    public static MessageOutcome Block(BlockReason reason, string explanation)
+    public static MessageOutcome Block(BlockReason reason, string explanation) => Block(reason, explanation, null);
+
+    /// <summary>Creates a blocked outcome that tells the sender when to try again (<c>retryAfter</c>, in whole seconds, rounded up).</summary>
+    /// <param name="reason">The protocol reason.</param>
+    /// <param name="explanation">A sentence for the sender.</param>
+    /// <param name="retryAfter">How long until a message can get through; <see langword="null"/> for no hint.</param>
+    /// <returns>The outcome.</returns>
+    public static MessageOutcome Block(BlockReason reason, string explanation, TimeSpan? retryAfter)
     {
         ArgumentException.ThrowIfNullOrEmpty(explanation);
-        return new MessageOutcome(reason, explanation);
+        if (retryAfter is { } wait)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(retryAfter));
+        }
+
+        return new MessageOutcome(reason, explanation, retryAfter);
     }
 }

@@ -25,4 +25,16 @@ public enum ChatErrorCode
 
     /// <summary>The server failed to handle the frame (<c>internal_error</c>).</summary>
     InternalError,
+
+    /// <summary>The sender's role may not use the command (<c>forbidden</c>).</summary>
+    Forbidden,
+
+    /// <summary>The message starts with <c>/</c> but names no command the server knows (<c>unknown_command</c>).</summary>
+    UnknownCommand,
+
+    /// <summary>A command's arguments are missing or malformed; the message names the usage (<c>invalid_command</c>).</summary>
+    InvalidCommand,
+
+    /// <summary>The sender made too many requests of this kind (<c>rate_limited</c>); the frame carries <c>retryAfter</c>.</summary>
+    RateLimited,
 }

@@ -29,6 +29,10 @@ public static class ProtocolNames
         ChatErrorCode.MessageTooLong => "message_too_long",
         ChatErrorCode.FrameTooLarge => "frame_too_large",
         ChatErrorCode.InternalError => "internal_error",
+        ChatErrorCode.Forbidden => "forbidden",
+        ChatErrorCode.UnknownCommand => "unknown_command",
+        ChatErrorCode.InvalidCommand => "invalid_command",
+        ChatErrorCode.RateLimited => "rate_limited",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown error code."),
     };
 

@@ -3,6 +3,8 @@ using StreamChat.Core.Messages;
 using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
 using StreamChat.Core.Protocol.Internal;
+using StreamChat.Core.RateLimiting;
+using StreamChat.Core.RateLimiting.Internal;
 
 namespace StreamChat.Core.Actions.Internal;
 
@@ -11,12 +13,14 @@ internal sealed class HistoryActionHandler : IChatActionHandler
 {
     private readonly ChatDelivery _delivery;
     private readonly IMessageStore _messages;
+    private readonly IRateLimitCounter _counter;
     private readonly StreamChatOptions _options;
 
-    public HistoryActionHandler(ChatDelivery delivery, IMessageStore messages, IOptions<StreamChatOptions> options)
+    public HistoryActionHandler(ChatDelivery delivery, IMessageStore messages, IRateLimitCounter counter, IOptions<StreamChatOptions> options)
     {
         _delivery = delivery;
         _messages = messages;
+        _counter = counter;
         _options = options.Value;
     }
 
@@ -30,12 +34,27 @@ internal sealed class HistoryActionHandler : IChatActionHandler
             throw new ChatException(ChatErrorCode.MissingField, "The \"limit\" field must be an integer.");
         }
 
+        var rule = _options.RateLimits.History;
+        if (_options.RateLimits.Enabled && rule.PermitLimit is { } permits)
+        {
+            var decision = await _counter.TryAcquireAsync(RateLimitPolicy.Key("history", connection!.StreamId, connection.UserId), permits, rule.Window, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({permits} per {rule.Window.TotalSeconds:0} seconds).") { RetryAfter = decision.RetryAfter };
+            }
+        }
+
         var limit = Math.Clamp(frame.Limit ?? _options.DefaultHistoryLimit, 1, _options.MaxHistoryLimit);
         var messages = await _messages.GetRecentAsync(connection!.StreamId, limit, cancellationToken).ConfigureAwait(false);
-        var frames = new MessageFrame[messages.Count];
-        for (var i = 0; i < frames.Length; i++)
+
+        // Hidden (shadow-banned) messages are their author's alone.
+        var frames = new List<MessageFrame>(messages.Count);
+        foreach (var message in messages)
         {
-            frames[i] = MessageFrame.From(messages[i]);
+            if (!message.Hidden || string.Equals(message.UserId, connection.UserId, StringComparison.Ordinal))
+            {
+                frames.Add(MessageFrame.From(message));
+            }
         }
 
         var bytes = ChatDelivery.Serialize(new HistoryFrame { Timestamp = _delivery.Now(), StreamId = connection.StreamId, Messages = frames }, ChatJsonContext.Default.HistoryFrame);

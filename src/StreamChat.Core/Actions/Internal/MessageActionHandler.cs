@@ -50,7 +50,7 @@ internal sealed class MessageActionHandler : IChatActionHandler
         var outcome = await _policies.MessageAsync(new ChatMessageContext(connection!, text, messageId, cancellationToken)).ConfigureAwait(false);
         if (outcome.IsBlocked)
         {
-            await _delivery.SendBlockedAsync(connectionId, messageId, outcome.Reason!.Value, outcome.Explanation!, cancellationToken).ConfigureAwait(false);
+            await _delivery.SendBlockedAsync(connectionId, messageId, outcome, cancellationToken).ConfigureAwait(false);
         }
     }
 

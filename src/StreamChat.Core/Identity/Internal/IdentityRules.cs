@@ -42,6 +42,8 @@ internal static partial class IdentityRules
         return null;
     }
 
+    internal static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
     internal static bool IsValidUsername(string username)
     {
         if (string.IsNullOrWhiteSpace(username))

@@ -13,7 +13,11 @@ internal sealed partial class LoggingModerationAuditSink : IModerationAuditSink
     public ValueTask WriteAsync(ModerationAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Action != ModerationAction.Allowed)
+        if (entry.Action == ModerationAction.Command)
+        {
+            Log.CommandIssued(_logger, entry.Rule ?? string.Empty, entry.StreamId, entry.UserId, entry.TargetUserId ?? string.Empty, entry.Text ?? string.Empty, entry.Timestamp);
+        }
+        else if (entry.Action != ModerationAction.Allowed)
         {
             Log.MessageModerated(_logger, entry.Action.ToString(), entry.StreamId, entry.UserId, entry.MessageId, entry.Reason?.ToString() ?? string.Empty, entry.Rule ?? string.Empty, entry.Timestamp);
             if (entry.Text is not null)
@@ -36,6 +40,9 @@ internal sealed partial class LoggingModerationAuditSink : IModerationAuditSink
 
         [LoggerMessage(2, LogLevel.Trace, "Moderation allowed message {MessageId} from user {UserId} in stream {StreamId} at {DecidedAt:o}.", EventName = "MessageAllowed")]
         public static partial void MessageAllowed(ILogger logger, string streamId, string userId, string messageId, DateTimeOffset decidedAt);
+
+        [LoggerMessage(4, LogLevel.Information, "Moderation {Command} in stream {StreamId} by user {UserId} on user {TargetUserId} ({Arguments}) at {DecidedAt:o}.", EventName = "CommandIssued")]
+        public static partial void CommandIssued(ILogger logger, string command, string streamId, string userId, string targetUserId, string arguments, DateTimeOffset decidedAt);
 
         // Message text is personal data: Trace only.
         [LoggerMessage(3, LogLevel.Trace, "Moderated message {MessageId} text: {Text}", EventName = "BlockedText")]

@@ -15,17 +15,15 @@ internal sealed partial class ModerationRunner
     private const string UnavailableRule = "moderation.unavailable";
 
     private readonly IMessageModerator[] _moderators;
-    private readonly IModerationAuditSink _audit;
+    private readonly AuditTrail _audit;
     private readonly ModerationOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public ModerationRunner(IEnumerable<IMessageModerator> moderators, IModerationAuditSink audit, IOptions<StreamChatOptions> options, TimeProvider timeProvider, ILogger<ModerationRunner> logger)
+    public ModerationRunner(IEnumerable<IMessageModerator> moderators, AuditTrail audit, IOptions<StreamChatOptions> options, ILogger<ModerationRunner> logger)
     {
         _moderators = moderators.ToArray();
         _audit = audit;
         _options = options.Value.Moderation;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -76,10 +74,10 @@ internal sealed partial class ModerationRunner
         return (verdict, context.Text);
     }
 
-    private async ValueTask AuditAsync(ModerationContext context, ModerationResult verdict, string original, CancellationToken cancellationToken)
+    private ValueTask AuditAsync(ModerationContext context, ModerationResult verdict, string original, CancellationToken cancellationToken)
     {
         var entry = new ModerationAuditEntry(
-            _timeProvider.GetUtcNow(),
+            _audit.Now(),
             context.StreamId,
             context.UserId,
             context.ConnectionId,
@@ -88,23 +86,12 @@ internal sealed partial class ModerationRunner
             verdict.Reason,
             verdict.Rule,
             _options.AuditIncludesText ? original : null);
-        try
-        {
-            await _audit.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex.IsFailure(cancellationToken))
-        {
-            // A failing audit sink must not stop the chat.
-            Log.AuditFailed(_logger, context.MessageId, ex);
-        }
+        return _audit.WriteAsync(entry, cancellationToken);
     }
 
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Warning, "Moderator {Moderator} failed on message {MessageId}; applying failure mode {FailureMode}.", EventName = "ModeratorFailed")]
         public static partial void ModeratorFailed(ILogger logger, string moderator, string messageId, string failureMode, Exception exception);
-
-        [LoggerMessage(2, LogLevel.Warning, "Writing the audit entry for message {MessageId} failed.", EventName = "AuditFailed")]
-        public static partial void AuditFailed(ILogger logger, string messageId, Exception exception);
     }
 }

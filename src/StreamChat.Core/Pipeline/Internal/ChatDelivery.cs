@@ -39,6 +39,18 @@ internal sealed partial class ChatDelivery
     /// <summary>The protocol timestamp of now.</summary>
     public string Now() => ProtocolTime.Format(_timeProvider.GetUtcNow());
 
+    public DateTimeOffset UtcNow() => _timeProvider.GetUtcNow();
+
+    /// <summary>Sends to every connection of one user in a stream; gone connections are removed and announced.</summary>
+    public async ValueTask SendToUserAsync(string streamId, string userId, byte[] frame, CancellationToken cancellationToken)
+    {
+        var result = await _broadcaster.SendToUserAsync(streamId, userId, frame, cancellationToken).ConfigureAwait(false);
+        if (result.GoneConnectionIds.Count > 0)
+        {
+            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static byte[] Serialize<T>(T frame, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(frame, typeInfo);
 
     public async ValueTask SendAsync(string connectionId, byte[] frame, CancellationToken cancellationToken)
@@ -50,20 +62,27 @@ internal sealed partial class ChatDelivery
         }
     }
 
-    public ValueTask SendErrorAsync(string connectionId, ChatErrorCode code, string text, CancellationToken cancellationToken)
+    public ValueTask SendErrorAsync(string connectionId, ChatErrorCode code, string text, CancellationToken cancellationToken, TimeSpan? retryAfter = null)
     {
         _metrics.Error(code);
         Log.ErrorSent(_logger, connectionId, code.ToWireName());
-        return SendAsync(connectionId, Serialize(new ErrorFrame { Timestamp = Now(), Code = code.ToWireName(), Message = text }, Json.ErrorFrame), cancellationToken);
+        var frame = new ErrorFrame { Timestamp = Now(), Code = code.ToWireName(), Message = text, RetryAfter = WholeSeconds(retryAfter) };
+        return SendAsync(connectionId, Serialize(frame, Json.ErrorFrame), cancellationToken);
     }
 
-    public ValueTask SendBlockedAsync(string connectionId, string messageId, BlockReason reason, string explanation, CancellationToken cancellationToken)
+    public ValueTask SendBlockedAsync(string connectionId, string messageId, MessageOutcome outcome, CancellationToken cancellationToken)
     {
+        var reason = outcome.Reason!.Value;
         _metrics.MessageBlocked(reason);
         Log.MessageBlocked(_logger, connectionId, messageId, reason.ToWireName());
-        var frame = Serialize(new MessageBlockedFrame { Timestamp = Now(), Reason = reason.ToWireName(), Message = explanation }, Json.MessageBlockedFrame);
+        var frame = Serialize(
+            new MessageBlockedFrame { Timestamp = Now(), Reason = reason.ToWireName(), Message = outcome.Explanation!, RetryAfter = WholeSeconds(outcome.RetryAfter) },
+            Json.MessageBlockedFrame);
         return SendAsync(connectionId, frame, cancellationToken);
     }
+
+    /// <summary>Whole seconds, rounded up, so a client that waits that long is let through.</summary>
+    public static int? WholeSeconds(TimeSpan? wait) => wait is { } w ? (int)Math.Ceiling(Math.Max(0, w.TotalSeconds)) : null;
 
     /// <summary>Broadcasts to a stream; gone connections are removed and announced. Returns how many took the frame.</summary>
     public async ValueTask<int> BroadcastAsync(string streamId, byte[] frame, string? exceptConnectionId, CancellationToken cancellationToken)

@@ -64,7 +64,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         ConnectResult result;
         try
         {
-            result = await _policies.ConnectAsync(new ChatConnectContext(connection, cancellationToken)).ConfigureAwait(false);
+            result = await _policies.ConnectAsync(new ChatConnectContext(connection, cancellationToken) { RemoteAddress = request.RemoteAddress }).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex.IsFailure(cancellationToken))
         {
@@ -110,7 +110,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         }
         catch (ChatException ex)
         {
-            await _delivery.SendErrorAsync(connectionId, ex.Code, ex.Message, cancellationToken).ConfigureAwait(false);
+            await _delivery.SendErrorAsync(connectionId, ex.Code, ex.Message, cancellationToken, ex.RetryAfter).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex.IsFailure(cancellationToken))
         {

@@ -1,3 +1,4 @@
+using StreamChat.Core.Commands.Internal;
 using StreamChat.Core.Connections;
 
 namespace StreamChat.Core.Pipeline.Internal;
@@ -10,14 +11,16 @@ internal sealed class ChatPolicyChain
 {
     private readonly IConnectionStore _connections;
 
-    public ChatPolicyChain(IEnumerable<IChatPolicy> policies, IConnectionStore connections, MessagePublisher publisher)
+    public ChatPolicyChain(IEnumerable<IChatPolicy> policies, IConnectionStore connections, MessagePublisher publisher, ChatCommandDispatcher commands)
     {
         _connections = connections;
 
         // Stable: authorize before limit, and within a slot the first registered is the outermost.
         var ordered = policies.OrderBy(static p => p.Slot).ToArray();
         ChatPolicyStep<ChatConnectContext, ConnectResult> connect = StoreAsync;
-        ChatPolicyStep<ChatMessageContext, MessageOutcome> message = publisher.PublishAsync;
+        // The end of the message chain: a command is carried out, anything else is moderated, stored and broadcast.
+        ChatPolicyStep<ChatMessageContext, MessageOutcome> message = context =>
+            ChatCommandDispatcher.IsCommand(context.Text) ? commands.ExecuteAsync(context) : publisher.PublishAsync(context);
         for (var i = ordered.Length - 1; i >= 0; i--)
         {
             var policy = ordered[i];
@@ -34,7 +37,7 @@ internal sealed class ChatPolicyChain
     /// <summary>Runs the connect policies, then stores the connection.</summary>
     public ChatPolicyStep<ChatConnectContext, ConnectResult> ConnectAsync { get; }
 
-    /// <summary>Runs the message policies, then moderates, stores and broadcasts the message.</summary>
+    /// <summary>Runs the message policies, then carries out a command or moderates, stores and broadcasts the message.</summary>
     public ChatPolicyStep<ChatMessageContext, MessageOutcome> MessageAsync { get; }
 
     private async ValueTask<ConnectResult> StoreAsync(ChatConnectContext context)

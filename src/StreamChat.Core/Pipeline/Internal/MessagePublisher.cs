@@ -39,13 +39,23 @@ internal sealed partial class MessagePublisher
             return MessageOutcome.Block(verdict.Reason!.Value, verdict.Explanation!);
         }
 
-        var message = new ChatMessage(context.MessageId, connection.StreamId, connection.UserId, connection.Username, text, _timeProvider.GetUtcNow());
+        // A shadow-banned sender's message is stored hidden and reaches their own connections only; they are not told.
+        var hidden = context.Standing.IsShadowBanned;
+        var message = new ChatMessage(context.MessageId, connection.StreamId, connection.UserId, connection.Username, text, _timeProvider.GetUtcNow()) { Hidden = hidden };
         await _messages.AddAsync(message, cancellationToken).ConfigureAwait(false);
 
         var bytes = ChatDelivery.Serialize(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);
-        var delivered = await _delivery.BroadcastAsync(connection.StreamId, bytes, null, cancellationToken).ConfigureAwait(false);
-        _delivery.Metrics.MessageDelivered(delivered);
-        Log.MessageDelivered(_logger, connection.ConnectionId, context.MessageId, delivered);
+        if (hidden)
+        {
+            await _delivery.SendToUserAsync(connection.StreamId, connection.UserId, bytes, cancellationToken).ConfigureAwait(false);
+            Log.MessageHidden(_logger, connection.ConnectionId, context.MessageId);
+        }
+        else
+        {
+            var delivered = await _delivery.BroadcastAsync(connection.StreamId, bytes, null, cancellationToken).ConfigureAwait(false);
+            _delivery.Metrics.MessageDelivered(delivered);
+            Log.MessageDelivered(_logger, connection.ConnectionId, context.MessageId, delivered);
+        }
 
         if (verdict.IsRedacted)
         {
@@ -64,5 +74,8 @@ internal sealed partial class MessagePublisher
     {
         [LoggerMessage(1, LogLevel.Trace, "Message {MessageId} from connection {ConnectionId} delivered to {Recipients} connections.", EventName = "MessageDelivered")]
         public static partial void MessageDelivered(ILogger logger, string connectionId, string messageId, int recipients);
+
+        [LoggerMessage(2, LogLevel.Debug, "Message {MessageId} from shadow-banned connection {ConnectionId} delivered to its sender only.", EventName = "MessageHidden")]
+        public static partial void MessageHidden(ILogger logger, string connectionId, string messageId);
     }
 }

@@ -71,6 +71,9 @@ internal sealed class MessageBlockedFrame() : ServerFrame("message_blocked")
     public required string Reason { get; init; }
 
     public required string Message { get; init; }
+
+    /// <summary>Whole seconds until the sender may try again (muted, slow mode, rate limited); absent otherwise.</summary>
+    public int? RetryAfter { get; init; }
 }
 
 internal sealed class MessageRedactedFrame() : ServerFrame("message_redacted")
@@ -87,6 +90,9 @@ internal sealed class ErrorFrame() : ServerFrame("error")
     public required string Code { get; init; }
 
     public required string Message { get; init; }
+
+    /// <summary>Whole seconds until the request may be repeated (<c>rate_limited</c>); absent otherwise.</summary>
+    public int? RetryAfter { get; init; }
 }
 
 internal sealed class PongFrame() : ServerFrame("pong");
@@ -96,4 +102,65 @@ internal sealed class HistoryFrame() : ServerFrame("history")
     public required string StreamId { get; init; }
 
     public required IReadOnlyList<MessageFrame> Messages { get; init; }
+}
+
+// Moderation events (PROTOCOL "Moderator tools"). Each names the stream and, where one user is meant, the user.
+
+internal abstract class StreamEventFrame(string type) : ServerFrame(type)
+{
+    public required string StreamId { get; init; }
+}
+
+internal abstract class UserEventFrame(string type) : StreamEventFrame(type)
+{
+    public required string UserId { get; init; }
+}
+
+internal sealed class UserBannedFrame() : UserEventFrame("user_banned")
+{
+    public string? Reason { get; init; }
+}
+
+internal sealed class UserTimedOutFrame() : UserEventFrame("user_timed_out")
+{
+    public required int Seconds { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+internal sealed class UserUnbannedFrame() : UserEventFrame("user_unbanned")
+{
+    /// <summary><c>ban</c> or <c>timeout</c>: which sanction was lifted.</summary>
+    public required string Sanction { get; init; }
+}
+
+internal sealed class UserShadowBannedFrame() : UserEventFrame("user_shadow_banned");
+
+internal sealed class UserUnshadowBannedFrame() : UserEventFrame("user_unshadow_banned");
+
+internal sealed class MessagesDeletedFrame() : UserEventFrame("messages_deleted")
+{
+    public required IReadOnlyList<string> MessageIds { get; init; }
+}
+
+internal sealed class MessageDeletedFrame() : StreamEventFrame("message_deleted")
+{
+    public required string MessageId { get; init; }
+}
+
+internal sealed class ChatClearedFrame() : StreamEventFrame("chat_cleared");
+
+internal sealed class SlowModeFrame() : StreamEventFrame("slow_mode")
+{
+    public required bool Enabled { get; init; }
+
+    /// <summary>The least time between one viewer's messages; 0 when off.</summary>
+    public required int Seconds { get; init; }
+}
+
+internal sealed class CommandResultFrame() : ServerFrame("command_result")
+{
+    public required string Command { get; init; }
+
+    public required string Message { get; init; }
 }

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace StreamChat.Core.RateLimiting;
+
+/// <summary>
+/// Per-user and per-address limits (<c>StreamChat:RateLimits</c>). The message defaults are Twitch's published ones.
+/// Set <see cref="Enabled"/> to <see langword="false"/> to lift every limit (benchmarks), or clear one rule's
+/// <see cref="RateLimitRule.PermitLimit"/> to lift that one.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Gets or sets a value indicating whether any rate limit applies.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets a viewer's messages per stream.</summary>
+    /// <value>The default is 20 messages per 30 seconds.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule Viewer { get; } = new(20, TimeSpan.FromSeconds(30));
+
+    /// <summary>Gets the messages (and commands) per stream of a moderator or the broadcaster.</summary>
+    /// <value>The default is 100 messages per 30 seconds.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule Moderator { get; } = new(100, TimeSpan.FromSeconds(30));
+
+    /// <summary>Gets the <c>history</c> requests of one user per stream; each returns up to <c>MaxHistoryLimit</c> messages.</summary>
+    /// <value>The default is 10 requests per 30 seconds.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule History { get; } = new(10, TimeSpan.FromSeconds(30));
+
+    /// <summary>Gets the handshakes per remote address; refused with 429 beyond it.</summary>
+    /// <value>The default is no limit (a busy NAT or proxy puts many viewers behind one address); the window is 60 seconds.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule Handshake { get; } = new(null, TimeSpan.FromSeconds(60));
+}
