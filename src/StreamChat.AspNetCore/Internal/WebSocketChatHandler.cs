@@ -94,7 +94,7 @@ internal sealed partial class WebSocketChatHandler
                 return;
             }
 
-            result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, query.StreamId, identity.Identity!), requestAborted).ConfigureAwait(false);
+            result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, query.StreamId, identity.Identity!, context.Connection.RemoteIpAddress?.ToString()), requestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
         {

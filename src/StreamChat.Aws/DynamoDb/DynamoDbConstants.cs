@@ -6,6 +6,9 @@ internal static class DynamoDbConstants
     public const string DefaultStreamIndex = "streamId-index";
     public const string DefaultMessagesTable = "chat-messages";
     public const string DefaultAuditTable = "chat-moderation-audit";
+    public const string DefaultUserIndex = "streamUser-index";
+    public const string DefaultSanctionsTable = "chat-sanctions";
+    public const string DefaultRateLimitsTable = "chat-rate-limits";
 
     // Attribute names.
     public const string ConnectionId = "connectionId";
@@ -22,6 +25,19 @@ internal static class DynamoDbConstants
     public const string Reason = "reason";
     public const string Rule = "rule";
     public const string Ttl = "ttl";
+    public const string StreamUser = "streamUser";
+    public const string Hidden = "hidden";
+    public const string TargetUserId = "targetUserId";
+    public const string Subject = "subject";
+    public const string ExpiresAt = "expiresAt";
+    public const string IntervalMs = "intervalMs";
+    public const string CounterKey = "counterKey";
+    public const string WindowStart = "windowStart";
+    public const string Count = "permits";
+
+    /// <summary>The value of <see cref="StreamUser"/>: the stream id, length-prefixed so no two (stream, user) pairs collide.</summary>
+    public static string StreamUserKey(string streamId, string userId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{streamId.Length}:{streamId}:{userId}");
 
     /// <summary>BatchWriteItem takes at most 25 requests.</summary>
     public const int BatchWriteSize = 25;

@@ -18,6 +18,24 @@ public sealed class DynamoDbStoreOptions
     [RegularExpression("^[A-Za-z0-9_.\\-]{3,255}\\z")]
     public string StreamIndexName { get; set; } = DynamoDbConstants.DefaultStreamIndex;
 
+    /// <summary>Gets or sets the global secondary index on <c>streamUser</c> of the connections table (one user's connections in a stream).</summary>
+    /// <value>The default value is <c>streamUser-index</c>.</value>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.\\-]{3,255}\\z")]
+    public string UserIndexName { get; set; } = DynamoDbConstants.DefaultUserIndex;
+
+    /// <summary>Gets or sets the sanctions table (keys <c>streamId</c>, <c>subject</c>): bans, time-outs, shadow bans, granted moderators, slow mode.</summary>
+    /// <value>The default value is <c>chat-sanctions</c>.</value>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.\\-]{3,255}\\z")]
+    public string SanctionsTableName { get; set; } = DynamoDbConstants.DefaultSanctionsTable;
+
+    /// <summary>Gets or sets the rate-limit counters table (key <c>counterKey</c>), whose items expire with their window.</summary>
+    /// <value>The default value is <c>chat-rate-limits</c>.</value>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.\\-]{3,255}\\z")]
+    public string RateLimitsTableName { get; set; } = DynamoDbConstants.DefaultRateLimitsTable;
+
     /// <summary>Gets or sets the messages table (keys <c>streamId</c>, <c>messageId</c>).</summary>
     /// <value>The default value is <c>chat-messages</c>.</value>
     [Required]

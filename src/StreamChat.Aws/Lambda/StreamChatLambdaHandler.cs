@@ -219,7 +219,7 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
             return Refuse(connectionId, identity.StatusCode, identity.Reason!);
         }
 
-        var result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, evt.Query("streamId"), identity.Identity!), cancellationToken).ConfigureAwait(false);
+        var result = await _pipeline.ConnectAsync(ConnectRequest.For(connectionId, evt.Query("streamId"), identity.Identity!, evt.RequestContext?.Identity?.SourceIp), cancellationToken).ConfigureAwait(false);
         return result.IsAccepted ? Ok : new WebSocketResponse { StatusCode = result.StatusCode, Body = result.Reason };
     }
 

@@ -39,7 +39,11 @@ public sealed class SlowClientTests
     public async Task SlowClient_IsDropped_WithoutDelayingTheOthers()
     {
         await using var server = await ChatServer.StartAsync(
-            o => o.MaxMessageLength = 8000,
+            o =>
+            {
+                o.MaxMessageLength = 8000;
+                o.RateLimits.Enabled = false;
+            },
             s => s.SendQueueCapacity = 256);
         await using var publisher = await server.ConnectAsync("live", "publisher");
         await using var fast = await server.ConnectAsync("live", "fast");

@@ -188,12 +188,17 @@ public sealed class DynamoDbStoreTests
         await provisioner.EnsureTablesAsync().DefaultTimeout();
 
         var connections = (await client.DescribeTableAsync(options.ConnectionsTableName).DefaultTimeout()).Table;
-        var index = Assert.Single(connections.GlobalSecondaryIndexes);
-        Assert.Equal(options.StreamIndexName, index.IndexName);
+        Assert.Equal(2, connections.GlobalSecondaryIndexes.Count);
+        var index = Assert.Single(connections.GlobalSecondaryIndexes, i => i.IndexName == options.StreamIndexName);
         Assert.Equal("streamId", Assert.Single(index.KeySchema).AttributeName);
         Assert.Equal(ProjectionType.INCLUDE, index.Projection.ProjectionType);
         Assert.Equal(["ttl"], index.Projection.NonKeyAttributes);
+        var users = Assert.Single(connections.GlobalSecondaryIndexes, i => i.IndexName == options.UserIndexName);
+        Assert.Equal("streamUser", Assert.Single(users.KeySchema).AttributeName);
+        Assert.Equal(ProjectionType.ALL, users.Projection.ProjectionType);
         Assert.Equal(BillingMode.PAY_PER_REQUEST, connections.BillingModeSummary?.BillingMode ?? BillingMode.PAY_PER_REQUEST);
+        Assert.Equal(["streamId", "subject"], (await client.DescribeTableAsync(options.SanctionsTableName).DefaultTimeout()).Table.KeySchema.Select(static k => k.AttributeName));
+        Assert.Equal(["counterKey"], (await client.DescribeTableAsync(options.RateLimitsTableName).DefaultTimeout()).Table.KeySchema.Select(static k => k.AttributeName));
         var messages = (await client.DescribeTableAsync(options.MessagesTableName).DefaultTimeout()).Table;
         Assert.Equal(["streamId", "messageId"], messages.KeySchema.Select(static k => k.AttributeName));
         Assert.Equal(TableStatus.ACTIVE, (await client.DescribeTableAsync(options.AuditTableName).DefaultTimeout()).Table.TableStatus);

@@ -98,7 +98,11 @@ public sealed class AwsCostModelTests(ITestOutputHelper output)
             Assert.True(await store.AddAsync(new ChatConnection($"viewer-{i}", stream, $"v{i}", $"V{i}", now)));
         }
 
-        var sender = await host.ConnectAsync("live-42", "ana");
+        var sender = await host.ConnectAsync("live-42", "ana-" + viewers);
+
+        // Steady state: the sender's rate-limit window is open (the first message of a window costs one more UpdateItem).
+        await sender.SendMessageAsync("Here we go!");
+        await sender.ReceiveAsync("message");
         var factory = host.Services.GetRequiredService<IMeterFactory>();
         using var requests = new MetricCollector<long>(factory, "StreamChat", "streamchat.dynamodb.requests");
         using var capacity = new MetricCollector<double>(factory, "StreamChat", "streamchat.dynamodb.consumed_capacity");

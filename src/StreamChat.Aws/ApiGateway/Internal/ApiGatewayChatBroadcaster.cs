@@ -49,8 +49,8 @@ internal sealed partial class ApiGatewayChatBroadcaster : IChatBroadcaster
     {
         ArgumentException.ThrowIfNullOrEmpty(streamId);
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        var connections = await _connections.GetByStreamAsync(streamId, cancellationToken).ConfigureAwait(false);
-        var ids = connections.Where(c => string.Equals(c.UserId, userId, StringComparison.Ordinal)).Select(static c => c.ConnectionId).ToArray();
+        var connections = await _connections.GetByUserAsync(streamId, userId, cancellationToken).ConfigureAwait(false);
+        var ids = connections.Select(static c => c.ConnectionId).ToArray();
         return await PostAllAsync(ids, null, frame, cancellationToken).ConfigureAwait(false);
     }
 

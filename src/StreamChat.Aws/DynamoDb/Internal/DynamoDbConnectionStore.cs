@@ -49,6 +49,7 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
                 [K.UserId] = S(connection.UserId),
                 [K.Username] = S(connection.Username),
                 [K.Role] = N((long)connection.Role),
+                [K.StreamUser] = S(K.StreamUserKey(connection.StreamId, connection.UserId)),
                 [K.ConnectedAt] = N(connection.ConnectedAt.ToUnixTimeMilliseconds()),
                 [K.Ttl] = N((_timeProvider.GetUtcNow() + _options.ConnectionTimeToLive).ToUnixTimeSeconds()),
             },
@@ -169,6 +170,37 @@ internal sealed partial class DynamoDbConnectionStore : IConnectionStore
         while (start is not null);
 
         return count;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One Query on the user index (which projects every attribute), however large the stream.</remarks>
+    public async Task<IReadOnlyList<ChatConnection>> GetByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var now = _timeProvider.GetUtcNow();
+        var connections = new List<ChatConnection>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var request = new QueryRequest
+            {
+                TableName = Table,
+                IndexName = _options.UserIndexName,
+                KeyConditionExpression = "streamUser = :su",
+                FilterExpression = "#ttl > :now",
+                ExpressionAttributeNames = TtlName(),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":su"] = S(K.StreamUserKey(streamId, userId)), [":now"] = N(now.ToUnixTimeSeconds()) },
+                ExclusiveStartKey = start,
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            };
+            var response = await _db.RunAsync("Query", Table, (c, ct) => c.QueryAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            connections.AddRange((response.Items ?? []).Select(ToConnection));
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+
+        return connections;
     }
 
     /// <summary>Pages through the stream index: every item (ids and ttl), expired ones included.</summary>

@@ -33,10 +33,7 @@ internal sealed class DynamoDbMessageStore : IMessageStore
     public async Task AddAsync(ChatMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var request = new PutItemRequest
-        {
-            TableName = Table,
-            Item = new Dictionary<string, AttributeValue>
+        var item = new Dictionary<string, AttributeValue>
             {
                 [K.StreamId] = S(message.StreamId),
                 [K.MessageId] = S(message.MessageId),
@@ -45,9 +42,13 @@ internal sealed class DynamoDbMessageStore : IMessageStore
                 [K.Text] = S(message.Text),
                 [K.SentAt] = N(message.SentAt.ToUnixTimeMilliseconds()),
                 [K.Ttl] = N((message.SentAt + _timeToLive).ToUnixTimeSeconds()),
-            },
-            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-        };
+            };
+        if (message.Hidden)
+        {
+            item[K.Hidden] = new AttributeValue { BOOL = true };
+        }
+
+        var request = new PutItemRequest { TableName = Table, Item = item, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL };
         await _db.RunAsync("PutItem", Table, (c, ct) => c.PutItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
     }
 
@@ -87,11 +88,93 @@ internal sealed class DynamoDbMessageStore : IMessageStore
         return newestFirst;
     }
 
+    /// <inheritdoc />
+    /// <remarks>One consistent BatchGetItem finds which ids are held (and unexpired), then BatchWriteItem deletes them.</remarks>
+    public async Task<IReadOnlyList<string>> DeleteAsync(string streamId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (messageIds.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = messageIds.Distinct(StringComparer.Ordinal).Select(id => Key(streamId, id)).ToList();
+        var now = _timeProvider.GetUtcNow();
+        var held = (await _db.BatchGetAsync(Table, keys, cancellationToken).ConfigureAwait(false))
+            .Where(i => !i.IsExpired(now))
+            .Select(static i => i.GetString(K.MessageId))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        await DeleteKeysAsync(streamId, held, cancellationToken).ConfigureAwait(false);
+        return held;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A Query of the stream's partition filtered on the author (keys only), then BatchWriteItem.</remarks>
+    public async Task<IReadOnlyList<string>> DeleteByUserAsync(string streamId, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var ids = await QueryIdsAsync(streamId, "userId = :u", new Dictionary<string, AttributeValue> { [":u"] = S(userId) }, cancellationToken).ConfigureAwait(false);
+        await DeleteKeysAsync(streamId, ids, cancellationToken).ConfigureAwait(false);
+        return ids;
+    }
+
+    /// <inheritdoc />
+    public async Task ClearAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        var ids = await QueryIdsAsync(streamId, null, null, cancellationToken).ConfigureAwait(false);
+        await DeleteKeysAsync(streamId, ids, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The ids of a stream's unexpired messages (matching <paramref name="filter"/>), oldest first.</summary>
+    private async Task<List<string>> QueryIdsAsync(string streamId, string? filter, Dictionary<string, AttributeValue>? values, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var expressionValues = new Dictionary<string, AttributeValue>(values ?? []) { [":s"] = S(streamId), [":now"] = N(now.ToUnixTimeSeconds()) };
+        var ids = new List<string>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var request = new QueryRequest
+            {
+                TableName = Table,
+                KeyConditionExpression = "streamId = :s",
+                FilterExpression = filter is null ? "#ttl > :now" : "#ttl > :now AND " + filter,
+                ExpressionAttributeNames = TtlName(),
+                ExpressionAttributeValues = expressionValues,
+                ProjectionExpression = "messageId",
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+                Limit = _options.QueryPageSize,
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            };
+            var response = await _db.RunAsync("Query", Table, (c, ct) => c.QueryAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            ids.AddRange((response.Items ?? []).Select(static i => i.GetString(K.MessageId)));
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+
+        return ids;
+    }
+
+    private Task DeleteKeysAsync(string streamId, List<string> messageIds, CancellationToken cancellationToken) =>
+        messageIds.Count == 0
+            ? Task.CompletedTask
+            : _db.BatchWriteAsync(Table, messageIds.Select(id => new WriteRequest { DeleteRequest = new DeleteRequest { Key = Key(streamId, id) } }).ToList(), cancellationToken);
+
+    private static Dictionary<string, AttributeValue> Key(string streamId, string messageId) => new() { [K.StreamId] = S(streamId), [K.MessageId] = S(messageId) };
+
     private static ChatMessage ToMessage(Dictionary<string, AttributeValue> item) => new(
         item.GetString(K.MessageId),
         item.GetString(K.StreamId),
         item.GetString(K.UserId),
         item.GetString(K.Username),
         item.GetString(K.Text),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(K.SentAt)));
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(K.SentAt)))
+    {
+        Hidden = item.TryGetValue(K.Hidden, out var hidden) && hidden.BOOL == true,
+    };
 }

@@ -59,6 +59,11 @@ internal sealed class DynamoDbModerationAuditSink : IModerationAuditSink, IModer
             item[K.Text] = S(entry.Text);
         }
 
+        if (entry.TargetUserId is not null)
+        {
+            item[K.TargetUserId] = S(entry.TargetUserId);
+        }
+
         var request = new PutItemRequest { TableName = Table, Item = item, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL };
         await _db.RunAsync("PutItem", Table, (c, ct) => c.PutItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
     }
@@ -119,6 +124,7 @@ internal sealed class DynamoDbModerationAuditSink : IModerationAuditSink, IModer
             Enum.Parse<ModerationAction>(item.GetString(K.Action)),
             reason,
             item.GetOptionalString(K.Rule),
-            item.GetOptionalString(K.Text));
+            item.GetOptionalString(K.Text),
+            item.GetOptionalString(K.TargetUserId));
     }
 }

@@ -110,7 +110,7 @@ internal sealed class DynamoDbRequestRunner
     /// Reads many items of one table, 100 keys to a request; the keys a request leaves unprocessed are asked for again,
     /// with backoff, until all are read or the retries run out.
     /// </summary>
-    public async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(string table, IReadOnlyList<Dictionary<string, AttributeValue>> keys, CancellationToken cancellationToken)
+    public async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(string table, IReadOnlyList<Dictionary<string, AttributeValue>> keys, CancellationToken cancellationToken, bool consistentRead = false)
     {
         var items = new List<Dictionary<string, AttributeValue>>(keys.Count);
         for (var offset = 0; offset < keys.Count; offset += DynamoDbConstants.BatchGetSize)
@@ -119,10 +119,10 @@ internal sealed class DynamoDbRequestRunner
             var left = await UnprocessedRetry.ExecuteAsync(
                 static async (s, ct) =>
                 {
-                    var (runner, table, batch, items) = s;
+                    var (runner, table, batch, items, consistentRead) = s;
                     var request = new BatchGetItemRequest
                     {
-                        RequestItems = new Dictionary<string, KeysAndAttributes> { [table] = new KeysAndAttributes { Keys = batch.Pending } },
+                        RequestItems = new Dictionary<string, KeysAndAttributes> { [table] = new KeysAndAttributes { Keys = batch.Pending, ConsistentRead = consistentRead } },
                         ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
                     };
                     var response = await runner.RunAsync("BatchGetItem", table, (client, token) => client.BatchGetItemAsync(request, token), ct).ConfigureAwait(false);
@@ -134,7 +134,7 @@ internal sealed class DynamoDbRequestRunner
                     batch.Pending = response.UnprocessedKeys is not null && response.UnprocessedKeys.TryGetValue(table, out var unprocessed) ? unprocessed.Keys ?? [] : [];
                     return batch.Pending.Count;
                 },
-                (this, table, batch, items),
+                (this, table, batch, items, consistentRead),
                 cancellationToken).ConfigureAwait(false);
             if (left > 0)
             {

@@ -27,15 +27,17 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
     /// <inheritdoc />
     public async Task EnsureTablesAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(ConnectionsTable(_options.ConnectionsTableName, _options.StreamIndexName), cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(ConnectionsTable(_options.ConnectionsTableName, _options.StreamIndexName, _options.UserIndexName), cancellationToken).ConfigureAwait(false);
         await EnsureTableAsync(KeyedTable(_options.MessagesTableName, K.StreamId, K.MessageId), cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(KeyedTable(_options.SanctionsTableName, K.StreamId, K.Subject), cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(HashTable(_options.RateLimitsTableName, K.CounterKey), cancellationToken).ConfigureAwait(false);
         if (_withAuditTable)
         {
             await EnsureTableAsync(KeyedTable(_options.AuditTableName, K.StreamId, K.DecidedAt), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    internal static CreateTableRequest ConnectionsTable(string tableName, string streamIndexName) => new()
+    internal static CreateTableRequest ConnectionsTable(string tableName, string streamIndexName, string userIndexName) => new()
     {
         TableName = tableName,
         BillingMode = BillingMode.PAY_PER_REQUEST,
@@ -43,6 +45,7 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
         [
             new AttributeDefinition(K.ConnectionId, ScalarAttributeType.S),
             new AttributeDefinition(K.StreamId, ScalarAttributeType.S),
+            new AttributeDefinition(K.StreamUser, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(K.ConnectionId, KeyType.HASH)],
         GlobalSecondaryIndexes =
@@ -55,7 +58,23 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
                 // Fan-out needs the connection id (a key, always projected) and ttl to skip expired records.
                 Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [K.Ttl] },
             },
+            new GlobalSecondaryIndex
+            {
+                IndexName = userIndexName,
+                KeySchema = [new KeySchemaElement(K.StreamUser, KeyType.HASH)],
+
+                // A user has a handful of connections; the limit check, a ban and a send to one user read them whole.
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
         ],
+    };
+
+    internal static CreateTableRequest HashTable(string name, string hashKey) => new()
+    {
+        TableName = name,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions = [new AttributeDefinition(hashKey, ScalarAttributeType.S)],
+        KeySchema = [new KeySchemaElement(hashKey, KeyType.HASH)],
     };
 
     internal static CreateTableRequest KeyedTable(string name, string hashKey, string rangeKey) => new()
@@ -120,7 +139,7 @@ internal sealed partial class DynamoDbTableProvisioner : IDynamoDbTableProvision
             if (table.GlobalSecondaryIndexes?.Any(i => i.IndexName == index.IndexName) != true)
             {
                 throw new InvalidOperationException(
-                    $"DynamoDB table '{table.TableName}' has no global secondary index '{index.IndexName}' on {Keys(index.KeySchema)}. Add it (see docs/aws.md) or set DynamoDbStoreOptions.StreamIndexName.");
+                    $"DynamoDB table '{table.TableName}' has no global secondary index '{index.IndexName}' on {Keys(index.KeySchema)}. Add it (see docs/aws.md) or set DynamoDbStoreOptions.StreamIndexName / UserIndexName.");
             }
         }
     }

@@ -107,6 +107,10 @@ internal sealed class WebSocketRequestContext
     [JsonPropertyName("authorizer")]
     public Dictionary<string, JsonElement>? Authorizer { get; set; }
 
+    /// <summary>Who called: <c>sourceIp</c> is the client's address as API Gateway saw it.</summary>
+    [JsonPropertyName("identity")]
+    public WebSocketCallerIdentity? Identity { get; set; }
+
     public string? AuthorizerValue(string key)
     {
         if (Authorizer is null || !Authorizer.TryGetValue(key, out var value))
@@ -124,6 +128,12 @@ internal sealed class WebSocketRequestContext
 }
 
 /// <summary>The proxy response: <c>{"statusCode":200}</c>, with a body for refusals.</summary>
+internal sealed class WebSocketCallerIdentity
+{
+    [JsonPropertyName("sourceIp")]
+    public string? SourceIp { get; set; }
+}
+
 internal sealed class WebSocketResponse
 {
     [JsonPropertyName("statusCode")]
