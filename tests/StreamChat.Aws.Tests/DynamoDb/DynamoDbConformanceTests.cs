@@ -4,6 +4,10 @@ using StreamChat.Aws.Tests.Infrastructure;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
 using StreamChat.Core.Messages;
+using StreamChat.Core.RateLimiting;
+using StreamChat.Core.Sanctions;
+using StreamChat.Core.Tests.RateLimiting;
+using StreamChat.Core.Tests.Sanctions;
 using StreamChat.Core.Tests.Connections;
 using StreamChat.Core.Tests.Messages;
 
@@ -40,6 +44,54 @@ public sealed class DynamoDbMessageStoreTests : MessageStoreTestsBase, IAsyncDis
         var provider = await Dynalite.StartAsync(Time, services: s => s.Configure<StreamChatOptions>(o => o.MessageTimeToLive = timeToLive));
         _providers.Add(provider);
         return provider.GetRequiredService<IMessageStore>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The sanction store conformance suite, against DynamoDB (dynalite).</summary>
+public sealed class DynamoDbSanctionStoreTests : SanctionStoreTestsBase, IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+
+    protected override async Task<ISanctionStore> CreateStoreAsync()
+    {
+        var provider = await Dynalite.StartAsync(Time);
+        _providers.Add(provider);
+        return provider.GetRequiredService<ISanctionStore>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The rate-limit counter conformance suite, against DynamoDB (dynalite): two counters from two separately built
+/// service providers (two Lambda instances) share one table.
+/// </summary>
+public sealed class DynamoDbRateLimitCounterTests : RateLimitCounterTestsBase, IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+
+    protected override async Task<(IRateLimitCounter First, IRateLimitCounter Second)> CreateCountersAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var first = await Dynalite.StartAsync(Time, o => o.RateLimitsTableName = "ratelimits-shared-" + suffix);
+        var second = await Dynalite.StartAsync(Time, o => o.RateLimitsTableName = "ratelimits-shared-" + suffix);
+        _providers.Add(first);
+        _providers.Add(second);
+        return (first.GetRequiredService<IRateLimitCounter>(), second.GetRequiredService<IRateLimitCounter>());
     }
 
     public async ValueTask DisposeAsync()

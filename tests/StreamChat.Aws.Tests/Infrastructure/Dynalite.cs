@@ -40,6 +40,8 @@ internal static class Dynalite
         options.ConnectionsTableName = "connections-" + suffix;
         options.MessagesTableName = "messages-" + suffix;
         options.AuditTableName = "audit-" + suffix;
+        options.SanctionsTableName = "sanctions-" + suffix;
+        options.RateLimitsTableName = "ratelimits-" + suffix;
     }
 
     /// <summary>A service provider with StreamChat on DynamoDB (fresh tables, provisioned) and the given clock.</summary>

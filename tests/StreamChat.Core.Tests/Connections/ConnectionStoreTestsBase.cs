@@ -122,4 +122,22 @@ public abstract class ConnectionStoreTestsBase
         Assert.Equal(["a1", "a2"], (await store.GetConnectionIdsAsync("stream-a").DefaultTimeout()).Order());
         Assert.Empty(await store.GetConnectionIdsAsync("stream-z").DefaultTimeout());
     }
+
+    [Fact]
+    public async Task GetByUserAsync_ReturnsThatUsersConnectionsInThatStreamOnly_AndForgetsRemovedOnes()
+    {
+        var store = await CreateStoreAsync();
+        var tab1 = new ChatConnection("u1", "stream-1", "ana", "Ana", DateTimeOffset.UnixEpoch, ChatRole.Moderator);
+        var tab2 = new ChatConnection("u2", "stream-1", "ana", "Ana", DateTimeOffset.UnixEpoch);
+        await store.AddAsync(tab1).DefaultTimeout();
+        await store.AddAsync(tab2).DefaultTimeout();
+        await store.AddAsync(new ChatConnection("u3", "stream-2", "ana", "Ana", DateTimeOffset.UnixEpoch)).DefaultTimeout();
+        await store.AddAsync(new ChatConnection("u4", "stream-1", "bob", "Bob", DateTimeOffset.UnixEpoch)).DefaultTimeout();
+
+        Assert.Equal([tab1, tab2], (await store.GetByUserAsync("stream-1", "ana").DefaultTimeout()).OrderBy(c => c.ConnectionId, StringComparer.Ordinal));
+        Assert.Empty(await store.GetByUserAsync("stream-1", "carol").DefaultTimeout());
+
+        await store.RemoveAsync("u1").DefaultTimeout();
+        Assert.Equal([tab2], await store.GetByUserAsync("stream-1", "ana").DefaultTimeout());
+    }
 }

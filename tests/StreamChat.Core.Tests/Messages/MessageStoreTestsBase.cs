@@ -87,4 +87,73 @@ public abstract class MessageStoreTestsBase
 
         Assert.Equal(["back"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
     }
+
+    private ChatMessage MessageBy(string user, string text, string stream = "stream-1") => Message(text, stream) with { UserId = user };
+
+    [Fact]
+    public async Task DeleteAsync_RemovesThoseIdsFromHistory_AndReportsOnlyTheOnesItHeld()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var a = Message("a");
+        var b = Message("b");
+        var other = Message("x", "stream-2");
+        foreach (var m in new[] { a, b, other })
+        {
+            await store.AddAsync(m).DefaultTimeout();
+        }
+
+        var deleted = await store.DeleteAsync("stream-1", [a.MessageId, other.MessageId, "01JZZZZZZZZZZZZZZZZZZZZZZZ"]).DefaultTimeout();
+
+        Assert.Equal([a.MessageId], deleted);
+        Assert.Equal(["b"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
+        Assert.Equal(["x"], (await store.GetRecentAsync("stream-2", 10).DefaultTimeout()).Select(m => m.Text));
+        Assert.Empty(await store.DeleteAsync("stream-1", [a.MessageId]).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task DeleteByUserAsync_RemovesOneAuthorsMessagesInOneStream_OldestFirst()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var first = MessageBy("troll", "1");
+        var kept = MessageBy("fan", "2");
+        var second = MessageBy("troll", "3");
+        var elsewhere = MessageBy("troll", "4", "stream-2");
+        foreach (var m in new[] { first, kept, second, elsewhere })
+        {
+            await store.AddAsync(m).DefaultTimeout();
+        }
+
+        var deleted = await store.DeleteByUserAsync("stream-1", "troll").DefaultTimeout();
+
+        Assert.Equal([first.MessageId, second.MessageId], deleted);
+        Assert.Equal(["2"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
+        Assert.Single(await store.GetRecentAsync("stream-2", 10).DefaultTimeout());
+        Assert.Empty(await store.DeleteByUserAsync("stream-1", "troll").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task ClearAsync_EmptiesOneStreamsHistory_AndNewMessagesAreKeptAfterwards()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        await store.AddAsync(Message("a")).DefaultTimeout();
+        await store.AddAsync(Message("z", "stream-2")).DefaultTimeout();
+
+        await store.ClearAsync("stream-1").DefaultTimeout();
+        await store.AddAsync(Message("b")).DefaultTimeout();
+
+        Assert.Equal(["b"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
+        Assert.Single(await store.GetRecentAsync("stream-2", 10).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task HiddenMessages_AreReturnedMarkedHidden()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        await store.AddAsync(Message("seen")).DefaultTimeout();
+        await store.AddAsync(Message("shadow") with { Hidden = true }).DefaultTimeout();
+
+        var recent = await store.GetRecentAsync("stream-1", 10).DefaultTimeout();
+
+        Assert.Equal([false, true], recent.Select(m => m.Hidden));
+    }
 }
