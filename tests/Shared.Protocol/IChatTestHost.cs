@@ -6,8 +6,11 @@ internal interface IChatTestHost : IAsyncDisposable
     IServiceProvider Services { get; }
 
     /// <summary>Opens a connection; a welcome the host sends at open is consumed, so nothing is pending.</summary>
-    Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null);
+    Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null, string? role = null);
 
     /// <summary>Tries a handshake that must be refused and returns its HTTP status.</summary>
     Task<int> ConnectExpectingRefusalAsync(string? streamId, string? userId, string? username);
+
+    /// <summary>The close code a banned user's sockets get, or <see langword="null"/> where the transport sends none (API Gateway).</summary>
+    int? BanCloseCode { get; }
 }

@@ -60,6 +60,8 @@ internal sealed class ChatTestClient : ChatTestConnectionBase
         }
     }
 
+    public override async Task<int?> ClosedByServerAsync() => (int?)await Closed.DefaultTimeout();
+
     public override Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
 
     public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>

@@ -18,6 +18,8 @@ internal abstract class ChatTestConnectionBase : IChatTestConnection
 
     public abstract Task CloseAsync();
 
+    public abstract Task<int?> ClosedByServerAsync();
+
     public abstract ValueTask DisposeAsync();
 
     public Task SendMessageAsync(string text) => SendAsync(JsonSerializer.Serialize(new { action = "message", message = text }));

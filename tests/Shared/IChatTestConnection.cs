@@ -22,4 +22,7 @@ internal interface IChatTestConnection : IAsyncDisposable
 
     /// <summary>Closes the connection from the client's side.</summary>
     Task CloseAsync();
+
+    /// <summary>Waits until the server closes the connection; returns the close code it sent, if the transport carries one.</summary>
+    Task<int?> ClosedByServerAsync();
 }

@@ -60,7 +60,7 @@ internal sealed class ChatServer : IAsyncDisposable
         return new ChatServer(app, new Uri(address));
     }
 
-    public Uri ChatUri(string? streamId, string? userId, string? username)
+    public Uri ChatUri(string? streamId, string? userId, string? username, string? role = null)
     {
         var query = new List<string>();
         if (streamId is not null)
@@ -78,14 +78,19 @@ internal sealed class ChatServer : IAsyncDisposable
             query.Add("username=" + Uri.EscapeDataString(username));
         }
 
+        if (role is not null)
+        {
+            query.Add("role=" + Uri.EscapeDataString(role));
+        }
+
         var builder = new UriBuilder(BaseUri) { Scheme = "ws", Path = "/chat", Query = string.Join('&', query) };
         return builder.Uri;
     }
 
     /// <summary>Connects and consumes the welcome the host sends at open.</summary>
-    public async Task<ChatTestClient> ConnectAsync(string streamId, string userId, string? username = null)
+    public async Task<ChatTestClient> ConnectAsync(string streamId, string userId, string? username = null, string? role = null)
     {
-        var client = await ChatTestClient.ConnectAsync(ChatUri(streamId, userId, username ?? userId.ToUpperInvariant()));
+        var client = await ChatTestClient.ConnectAsync(ChatUri(streamId, userId, username ?? userId.ToUpperInvariant(), role));
         var welcome = await client.ReceiveAsync();
         Assert.Equal("welcome", welcome.GetProperty("type").GetString());
         return client;

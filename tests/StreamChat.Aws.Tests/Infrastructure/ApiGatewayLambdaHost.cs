@@ -121,9 +121,16 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
         return document.RootElement.Clone();
     }
 
-    public async Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null)
+    public int? BanCloseCode => null;
+
+    public async Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null, string? role = null)
     {
         var query = new Dictionary<string, string?> { ["streamId"] = streamId, ["userId"] = userId, ["username"] = username ?? userId.ToUpperInvariant() };
+        if (role is not null)
+        {
+            query["role"] = role;
+        }
+
         var (connection, status) = await ConnectAsync(query);
         Assert.True(connection is not null, $"$connect answered {status}.");
         return connection!;
@@ -230,13 +237,23 @@ internal sealed class LambdaTestConnection : ChatTestConnectionBase
     /// <summary>Gets a value indicating whether the server closed the connection (DeleteConnection).</summary>
     public bool WasClosedByServer { get; private set; }
 
+    private readonly TaskCompletionSource _serverClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void ClosedByServer()
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             WasClosedByServer = true;
             Frames.Writer.TryComplete();
+            _serverClosed.TrySetResult();
         }
+    }
+
+    /// <summary>DeleteConnection carries no close code.</summary>
+    public override async Task<int?> ClosedByServerAsync()
+    {
+        await _serverClosed.Task.DefaultTimeout();
+        return null;
     }
 
     public override Task SendAsync(string json) => InvokeMessageAsync(Events.Message(ConnectionId, json, base64: false));
