@@ -35,12 +35,17 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
         _playwright.Dispose();
     }
 
-    private async Task<IPage> OpenAsUserAsync(string userId, string username, string streamId)
+    private async Task<IPage> OpenAsUserAsync(string userId, string username, string streamId, string? role = null)
     {
         var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var query = $"?userId={Uri.EscapeDataString(userId)}&username={Uri.EscapeDataString(username)}&streamId={Uri.EscapeDataString(streamId)}";
+        if (role is not null)
+        {
+            query += "&role=" + role;
+        }
+
         await page.GotoAsync(new Uri(_factory.BaseAddress, "/" + query).ToString());
         await page.ClickAsync("#connect");
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected");
@@ -98,6 +103,40 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
         await bob.ClickAsync("#disconnect");
         await Assertions.Expect(bob.Locator("#status")).ToHaveTextAsync("Disconnected");
         await Assertions.Expect(alice.Locator("#messages li.msg-leave")).ToContainTextAsync("Bob left");
+    }
+
+    [Fact]
+    public async Task Moderator_DeletesAndTimesOutFromTheMessageButtons_AndEveryoneSeesTheEvents()
+    {
+        var stream = "browser-mod-" + Guid.NewGuid().ToString("N")[..8];
+        var mod = await OpenAsUserAsync("mia", "Mia", stream, "moderator");
+        var fan = await OpenAsUserAsync("fan", "Fan", stream);
+        await Assertions.Expect(mod.Locator("#messages li.msg-join")).ToContainTextAsync("Fan joined");
+
+        await fan.FillAsync("#text", "first message");
+        await fan.ClickAsync("#send");
+        await fan.FillAsync("#text", "second message");
+        await fan.ClickAsync("#send");
+        await Assertions.Expect(mod.Locator("#messages li.msg-chat")).ToHaveCountAsync(2);
+
+        // A viewer's page has no tools; the moderator's has them on other people's messages.
+        Assert.Equal(0, await fan.Locator("#messages .mod-tools").CountAsync());
+        await fan.FillAsync("#text", "/ban mia");
+        await fan.ClickAsync("#send");
+        await Assertions.Expect(fan.Locator("#messages li.msg-error").Last).ToContainTextAsync("forbidden");
+        await mod.Locator("#messages li.msg-chat", new() { HasText = "first message" }).Locator("button.mod-delete").ClickAsync();
+        await Assertions.Expect(fan.Locator("#messages li.msg-chat")).ToHaveCountAsync(1);
+        await Assertions.Expect(fan.Locator("#messages li.msg-moderation").Last).ToContainTextAsync("deleted");
+        await Assertions.Expect(mod.Locator("#messages li.msg-command").Last).ToContainTextAsync("/delete");
+
+        await mod.Locator("#messages li.msg-chat", new() { HasText = "second message" }).Locator("button.mod-timeout").ClickAsync();
+        await Assertions.Expect(fan.Locator("#messages li.msg-moderation").Last).ToContainTextAsync("fan was timed out for 60 s");
+        await Assertions.Expect(fan.Locator("#messages li.msg-chat")).ToHaveCountAsync(0);
+        await fan.FillAsync("#text", "let me talk");
+        await fan.ClickAsync("#send");
+        await Assertions.Expect(fan.Locator("#messages li.msg-blocked").Last).ToContainTextAsync("muted");
+
+        await mod.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "browser-moderator.png"), FullPage = true });
     }
 
     [Fact]

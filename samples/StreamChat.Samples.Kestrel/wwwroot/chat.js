@@ -6,6 +6,7 @@
   let socket = null;
   let me = null;
   let welcomed = false;
+  let moderating = false;
 
   const samples = {
     normal: 'Hello everyone! Great stream today 🎉',
@@ -34,6 +35,21 @@
     li.appendChild(body);
     if (parts.mine) li.classList.add('mine');
     if (parts.id) li.dataset.messageId = parts.id;
+    if (parts.userId) li.dataset.userId = parts.userId;
+    // Moderators get per-message tools on other people's messages; each sends an ordinary slash command.
+    if (moderating && parts.id && parts.userId && !parts.mine) {
+      const tools = document.createElement('span');
+      tools.className = 'mod-tools';
+      for (const [label, command] of [['Delete', `/delete ${parts.id}`], ['Timeout 60s', `/timeout ${parts.userId} 60`], ['Ban', `/ban ${parts.userId}`]]) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label;
+        b.className = 'mod-' + label.split(' ')[0].toLowerCase();
+        b.addEventListener('click', () => sendMessage(command));
+        tools.appendChild(b);
+      }
+      li.appendChild(tools);
+    }
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
   }
@@ -55,6 +71,10 @@
     if (text && text.trim()) send({ action: 'message', message: text });
   }
 
+  function removeMessages(ids) {
+    for (const id of ids) for (const li of [...list.querySelectorAll('li.msg-chat')]) if (li.dataset.messageId === id) li.remove();
+  }
+
   function onFrame(event) {
     let f;
     try { f = JSON.parse(event.data); } catch { return; }
@@ -67,7 +87,39 @@
         add('system', { time: f.timestamp, text: `${f.message} (${f.viewerCount} watching)` });
         break;
       case 'message':
-        add('chat', { time: f.timestamp, who: f.username, text: f.message, mine: f.userId === me, id: f.messageId });
+        add('chat', { time: f.timestamp, who: f.username, text: f.message, mine: f.userId === me, id: f.messageId, userId: f.userId });
+        break;
+      case 'message_deleted':
+        removeMessages([f.messageId]);
+        add('moderation', { time: f.timestamp, text: 'A message was deleted by a moderator.' });
+        break;
+      case 'messages_deleted':
+        removeMessages(f.messageIds);
+        break;
+      case 'chat_cleared':
+        for (const li of [...list.querySelectorAll('li.msg-chat')]) li.remove();
+        add('moderation', { time: f.timestamp, text: 'The chat was cleared by a moderator.' });
+        break;
+      case 'user_banned':
+        add('moderation', { time: f.timestamp, text: `${f.userId} was banned${f.reason ? ': ' + f.reason : ''}.` });
+        break;
+      case 'user_timed_out':
+        add('moderation', { time: f.timestamp, text: `${f.userId} was timed out for ${f.seconds} s${f.reason ? ': ' + f.reason : ''}.` });
+        break;
+      case 'user_unbanned':
+        add('moderation', { time: f.timestamp, text: `${f.userId}'s ${f.sanction} was lifted.` });
+        break;
+      case 'user_shadow_banned':
+        add('moderation', { time: f.timestamp, text: `${f.userId} is shadow banned (moderators only see this).` });
+        break;
+      case 'user_unshadow_banned':
+        add('moderation', { time: f.timestamp, text: `${f.userId} is no longer shadow banned.` });
+        break;
+      case 'slow_mode':
+        add('moderation', { time: f.timestamp, text: f.enabled ? `Slow mode: one message every ${f.seconds} s.` : 'Slow mode is off.' });
+        break;
+      case 'command_result':
+        add('command', { time: f.timestamp, text: `/${f.command}: ${f.message}` });
         break;
       case 'user_joined':
         add('join', { time: f.timestamp, text: `${f.username} joined` });
@@ -76,7 +128,7 @@
         add('leave', { time: f.timestamp, text: `${f.username} left` });
         break;
       case 'message_blocked':
-        add('blocked', { time: f.timestamp, text: `Blocked (${f.reason}): ${f.message}` });
+        add('blocked', { time: f.timestamp, text: `Blocked (${f.reason}): ${f.message}${f.retryAfter ? ` Try again in ${f.retryAfter} s.` : ''}` });
         break;
       case 'message_redacted':
         add('redacted', { time: f.timestamp, text: `Redacted (${f.reason}): ${f.message}` });
@@ -86,7 +138,7 @@
         break;
       case 'history':
         add('system', { time: f.timestamp, text: `History: ${f.messages.length} message(s)` });
-        for (const m of f.messages) add('chat', { time: m.timestamp, who: m.username, text: m.message, mine: m.userId === me, id: m.messageId });
+        for (const m of f.messages) add('chat', { time: m.timestamp, who: m.username, text: m.message, mine: m.userId === me, id: m.messageId, userId: m.userId });
         break;
       case 'pong':
         break;
@@ -109,6 +161,8 @@
     const server = new URLSearchParams(location.search).get('server');
     const base = server && /^wss?:\/\//.test(server) ? server.replace(/\/+$/, '') : `${scheme}://${location.host}/chat`;
     welcomed = false;
+    // With a token the role is the token's; show the tools and let the server answer "forbidden" if it disagrees.
+    moderating = Boolean(token) || $('role').value === 'moderator' || $('role').value === 'broadcaster';
     socket = new WebSocket(`${base}?${params}`);
     socket.addEventListener('open', () => { setConnected(true); send({ action: 'hello' }); });
     socket.addEventListener('message', onFrame);
