@@ -38,7 +38,7 @@ trap stop_server EXIT
 start_server() { # target -> sets server_pid and url
   export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning
   if [ "$1" = streamchat ]; then
-    Urls=http://127.0.0.1:5000 StreamChat__AllowDevelopmentIdentity=true \
+    Urls=http://127.0.0.1:5000 StreamChat__AllowDevelopmentIdentity=true StreamChat__RateLimits__Enabled=false \
       dotnet "$out/streamchat/StreamChat.Samples.Kestrel.dll" --contentRoot "$out/streamchat" > "$results/server-$1.log" 2>&1 &
     server_pid=$!; url="ws://127.0.0.1:5000/chat"; port=5000
   else
