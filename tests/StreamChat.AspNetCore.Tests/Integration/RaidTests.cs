@@ -7,7 +7,12 @@ using Xunit.Abstractions;
 
 namespace StreamChat.AspNetCore.Tests.Integration;
 
+/// <summary>Runs alone: the raid's latency is measured on the whole machine, not shared with other test classes.</summary>
+[CollectionDefinition(nameof(RaidCollection), DisableParallelization = true)]
+public sealed class RaidCollection;
+
 /// <summary>A raid on the Kestrel host over real sockets: the rate limits hold, every raider is told, the moderator still gets through quickly.</summary>
+[Collection(nameof(RaidCollection))]
 public sealed class RaidTests(ITestOutputHelper output)
 {
     private const int Raiders = 200;
