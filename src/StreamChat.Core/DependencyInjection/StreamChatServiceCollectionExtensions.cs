@@ -90,10 +90,12 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
 
         services.TryAddSingleton<IChatIdentityResolver, ChatIdentityResolver>();
-        // Authorize: bans and time-outs. Limit: per-user and per-stream connections, then handshake rate, slow mode and message rate.
+        // Authorize: bans and time-outs. Limit: handshake rate per address (before the connection-store reads), then per-user and
+        // per-stream connections; for messages, slow mode and the message rate.
+        services.TryAddSingleton<ChatRateLimits>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, SanctionPolicy>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, RateLimitPolicy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
 
         // One handler per command; the unknown-command error lists them in this order.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCommand, BanCommand>());

@@ -3,7 +3,6 @@ using StreamChat.Core.Messages;
 using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
 using StreamChat.Core.Protocol.Internal;
-using StreamChat.Core.RateLimiting;
 using StreamChat.Core.RateLimiting.Internal;
 
 namespace StreamChat.Core.Actions.Internal;
@@ -13,14 +12,14 @@ internal sealed class HistoryActionHandler : IChatActionHandler
 {
     private readonly ChatDelivery _delivery;
     private readonly IMessageStore _messages;
-    private readonly IRateLimitCounter _counter;
+    private readonly ChatRateLimits _limits;
     private readonly StreamChatOptions _options;
 
-    public HistoryActionHandler(ChatDelivery delivery, IMessageStore messages, IRateLimitCounter counter, IOptions<StreamChatOptions> options)
+    public HistoryActionHandler(ChatDelivery delivery, IMessageStore messages, ChatRateLimits limits, IOptions<StreamChatOptions> options)
     {
         _delivery = delivery;
         _messages = messages;
-        _counter = counter;
+        _limits = limits;
         _options = options.Value;
     }
 
@@ -35,13 +34,10 @@ internal sealed class HistoryActionHandler : IChatActionHandler
         }
 
         var rule = _options.RateLimits.History;
-        if (_options.RateLimits.Enabled && rule.PermitLimit is { } permits)
+        var decision = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key("history", connection!.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
         {
-            var decision = await _counter.TryAcquireAsync(RateLimitPolicy.Key("history", connection!.StreamId, connection.UserId), permits, rule.Window, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
-            {
-                throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({permits} per {rule.Window.TotalSeconds:0} seconds).") { RetryAfter = decision.RetryAfter };
-            }
+            throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
         }
 
         var limit = Math.Clamp(frame.Limit ?? _options.DefaultHistoryLimit, 1, _options.MaxHistoryLimit);

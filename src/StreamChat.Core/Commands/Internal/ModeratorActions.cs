@@ -75,7 +75,10 @@ internal sealed class ModeratorActions
         await DeleteUserMessagesAsync(streamId, userId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Lifts a ban or time-out and tells the stream; <see langword="false"/> when there was none.</summary>
+    /// <summary>
+    /// Lifts a ban, time-out or shadow ban; <see langword="false"/> when there was none. The stream is told of a lifted
+    /// ban or time-out (<c>user_unbanned</c>); only moderators of a lifted shadow ban.
+    /// </summary>
     public async ValueTask<bool> LiftAsync(string streamId, string userId, SanctionKind kind, CancellationToken cancellationToken)
     {
         if (!await _sanctions.RemoveAsync(streamId, userId, kind, cancellationToken).ConfigureAwait(false))
@@ -83,40 +86,25 @@ internal sealed class ModeratorActions
             return false;
         }
 
+        if (kind == SanctionKind.ShadowBan)
+        {
+            var lifted = ChatDelivery.Serialize(new UserUnshadowBannedFrame { Timestamp = _delivery.Now(), StreamId = streamId, UserId = userId }, Json.UserUnshadowBannedFrame);
+            await SendToModeratorsAsync(streamId, lifted, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
         var sanction = kind == SanctionKind.Ban ? "ban" : "timeout";
         await BroadcastAsync(streamId, new UserUnbannedFrame { Timestamp = _delivery.Now(), StreamId = streamId, UserId = userId, Sanction = sanction }, Json.UserUnbannedFrame, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>Puts or lifts a shadow ban; only the stream's moderators and broadcaster are told.</summary>
-    public async ValueTask<bool> SetShadowBanAsync(string streamId, string userId, bool on, CancellationToken cancellationToken)
+    /// <summary>Puts a shadow ban on a user; only the stream's moderators and broadcaster are told.</summary>
+    public async ValueTask ShadowBanAsync(string streamId, string userId, CancellationToken cancellationToken)
     {
-        byte[] frame;
-        if (on)
-        {
-            await _sanctions.SetAsync(streamId, userId, SanctionKind.ShadowBan, null, cancellationToken).ConfigureAwait(false);
-            _delivery.Metrics.SanctionApplied(SanctionKind.ShadowBan);
-            frame = ChatDelivery.Serialize(new UserShadowBannedFrame { Timestamp = _delivery.Now(), StreamId = streamId, UserId = userId }, Json.UserShadowBannedFrame);
-        }
-        else if (await _sanctions.RemoveAsync(streamId, userId, SanctionKind.ShadowBan, cancellationToken).ConfigureAwait(false))
-        {
-            frame = ChatDelivery.Serialize(new UserUnshadowBannedFrame { Timestamp = _delivery.Now(), StreamId = streamId, UserId = userId }, Json.UserUnshadowBannedFrame);
-        }
-        else
-        {
-            return false;
-        }
-
-        var granted = await _sanctions.GetModeratorsAsync(streamId, cancellationToken).ConfigureAwait(false);
-        foreach (var connection in await _connections.GetByStreamAsync(streamId, cancellationToken).ConfigureAwait(false))
-        {
-            if (connection.Role >= ChatRole.Moderator || granted.Contains(connection.UserId, StringComparer.Ordinal))
-            {
-                await _delivery.SendAsync(connection.ConnectionId, frame, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return true;
+        await _sanctions.SetAsync(streamId, userId, SanctionKind.ShadowBan, null, cancellationToken).ConfigureAwait(false);
+        _delivery.Metrics.SanctionApplied(SanctionKind.ShadowBan);
+        var frame = ChatDelivery.Serialize(new UserShadowBannedFrame { Timestamp = _delivery.Now(), StreamId = streamId, UserId = userId }, Json.UserShadowBannedFrame);
+        await SendToModeratorsAsync(streamId, frame, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes one message from history and tells the stream; <see langword="false"/> when history does not hold it.</summary>
@@ -155,6 +143,19 @@ internal sealed class ModeratorActions
         }
 
         return await _sanctions.RemoveAsync(streamId, userId, SanctionKind.Moderator, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends to the stream's connections with a moderator or broadcaster identity, or a <c>/mod</c> grant.</summary>
+    private async ValueTask SendToModeratorsAsync(string streamId, byte[] frame, CancellationToken cancellationToken)
+    {
+        var granted = await _sanctions.GetModeratorsAsync(streamId, cancellationToken).ConfigureAwait(false);
+        foreach (var connection in await _connections.GetByStreamAsync(streamId, cancellationToken).ConfigureAwait(false))
+        {
+            if (connection.Role >= ChatRole.Moderator || granted.Contains(connection.UserId, StringComparer.Ordinal))
+            {
+                await _delivery.SendAsync(connection.ConnectionId, frame, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Deletes a user's messages from history and tells the stream which (Twitch's CLEARCHAT for one user).</summary>

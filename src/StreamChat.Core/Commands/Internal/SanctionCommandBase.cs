@@ -44,22 +44,6 @@ internal sealed class BanCommand(ModeratorActions actions) : SanctionCommandBase
     }
 }
 
-internal sealed class UnbanCommand(ModeratorActions actions) : SanctionCommandBase(actions)
-{
-    public override string Name => "unban";
-
-    public override string Usage => "/unban USER";
-
-    public override async ValueTask<CommandResult> ExecuteAsync(ChatCommandInvocation invocation)
-    {
-        ArgumentNullException.ThrowIfNull(invocation);
-        invocation.NoMoreThan(1);
-        var user = invocation.User(0);
-        var lifted = await Actions.LiftAsync(invocation.StreamId, user, Sanctions.SanctionKind.Ban, invocation.CancellationToken).ConfigureAwait(false);
-        return new CommandResult(user, lifted ? $"{user} is no longer banned." : $"{user} was not banned.");
-    }
-}
-
 internal sealed class TimeoutCommand(ModeratorActions actions) : SanctionCommandBase(actions)
 {
     /// <summary>Twitch's range: one second to two weeks.</summary>
@@ -84,22 +68,6 @@ internal sealed class TimeoutCommand(ModeratorActions actions) : SanctionCommand
     }
 }
 
-internal sealed class UntimeoutCommand(ModeratorActions actions) : SanctionCommandBase(actions)
-{
-    public override string Name => "untimeout";
-
-    public override string Usage => "/untimeout USER";
-
-    public override async ValueTask<CommandResult> ExecuteAsync(ChatCommandInvocation invocation)
-    {
-        ArgumentNullException.ThrowIfNull(invocation);
-        invocation.NoMoreThan(1);
-        var user = invocation.User(0);
-        var lifted = await Actions.LiftAsync(invocation.StreamId, user, Sanctions.SanctionKind.Timeout, invocation.CancellationToken).ConfigureAwait(false);
-        return new CommandResult(user, lifted ? $"{user} is no longer timed out." : $"{user} was not timed out.");
-    }
-}
-
 internal sealed class ShadowBanCommand(ModeratorActions actions) : SanctionCommandBase(actions)
 {
     public override string Name => "shadowban";
@@ -111,23 +79,7 @@ internal sealed class ShadowBanCommand(ModeratorActions actions) : SanctionComma
         ArgumentNullException.ThrowIfNull(invocation);
         invocation.NoMoreThan(1);
         var user = await TargetAsync(invocation).ConfigureAwait(false);
-        await Actions.SetShadowBanAsync(invocation.StreamId, user, on: true, invocation.CancellationToken).ConfigureAwait(false);
+        await Actions.ShadowBanAsync(invocation.StreamId, user, invocation.CancellationToken).ConfigureAwait(false);
         return new CommandResult(user, $"{user} is shadow banned: only they see their messages.");
-    }
-}
-
-internal sealed class UnshadowBanCommand(ModeratorActions actions) : SanctionCommandBase(actions)
-{
-    public override string Name => "unshadowban";
-
-    public override string Usage => "/unshadowban USER";
-
-    public override async ValueTask<CommandResult> ExecuteAsync(ChatCommandInvocation invocation)
-    {
-        ArgumentNullException.ThrowIfNull(invocation);
-        invocation.NoMoreThan(1);
-        var user = invocation.User(0);
-        var lifted = await Actions.SetShadowBanAsync(invocation.StreamId, user, on: false, invocation.CancellationToken).ConfigureAwait(false);
-        return new CommandResult(user, lifted ? $"{user} is no longer shadow banned." : $"{user} was not shadow banned.");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using StreamChat.Core.Identity;
 using StreamChat.Core.Moderation.Internal;
 using StreamChat.Core.Pipeline;
@@ -14,34 +13,27 @@ namespace StreamChat.Core.RateLimiting.Internal;
 /// </summary>
 internal sealed class RateLimitPolicy : IChatPolicy
 {
-    private readonly IRateLimitCounter _counter;
+    private readonly ChatRateLimits _limits;
     private readonly AuditTrail _audit;
-    private readonly RateLimitOptions _options;
 
-    public RateLimitPolicy(IRateLimitCounter counter, AuditTrail audit, IOptions<StreamChatOptions> options)
+    public RateLimitPolicy(ChatRateLimits limits, AuditTrail audit)
     {
-        _counter = counter;
+        _limits = limits;
         _audit = audit;
-        _options = options.Value.RateLimits;
     }
 
     public ChatPolicySlot Slot => ChatPolicySlot.Limit;
-
-    /// <summary>A counter key from parts that may hold any character: each is length-prefixed, so no two tuples collide.</summary>
-    public static string Key(string kind, string streamId, string userId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{kind}:{streamId.Length}:{streamId}:{userId}");
 
     public async ValueTask<ConnectResult> OnConnectAsync(ChatConnectContext context, ChatPolicyStep<ChatConnectContext, ConnectResult> continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
-        var rule = _options.Handshake;
-        if (_options.Enabled && rule.PermitLimit is { } limit && context.RemoteAddress is { Length: > 0 } address)
+        if (context.RemoteAddress is { Length: > 0 } address)
         {
-            var decision = await _counter.TryAcquireAsync("hs:" + address, limit, rule.Window, context.CancellationToken).ConfigureAwait(false);
+            var decision = await _limits.TryAcquireAsync(_limits.Options.Handshake, "hs:" + address, context.CancellationToken).ConfigureAwait(false);
             if (!decision.IsAllowed)
             {
-                return ConnectResult.Refuse(429, $"Too many connection attempts from this address. Try again in {Seconds(decision.RetryAfter)} seconds.");
+                return ConnectResult.Refuse(429, $"Too many connection attempts from this address. Try again in {ChatRateLimits.Seconds(decision.RetryAfter)} seconds.");
             }
         }
 
@@ -58,34 +50,29 @@ internal sealed class RateLimitPolicy : IChatPolicy
 
         if (!isModerator && context.Standing.SlowMode is { } interval)
         {
-            var key = Key("slow" + ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), connection.StreamId, connection.UserId);
-            var decision = await _counter.TryAcquireAsync(key, 1, interval, cancellationToken).ConfigureAwait(false);
+            var key = ChatRateLimits.Key("slow" + ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), connection.StreamId, connection.UserId);
+            var decision = await _limits.TryAcquireAsync(key, 1, interval, cancellationToken).ConfigureAwait(false);
             if (!decision.IsAllowed)
             {
                 await _audit.BlockedAsync(connection, context.MessageId, BlockReason.SlowMode, "limit.slow_mode", cancellationToken).ConfigureAwait(false);
                 return MessageOutcome.Block(
                     BlockReason.SlowMode,
-                    $"Slow mode is on: one message every {Seconds(interval)} seconds. Wait {Seconds(decision.RetryAfter)} seconds.",
+                    $"Slow mode is on: one message every {ChatRateLimits.Seconds(interval)} seconds. Wait {ChatRateLimits.Seconds(decision.RetryAfter)} seconds.",
                     decision.RetryAfter);
             }
         }
 
-        var rule = isModerator ? _options.Moderator : _options.Viewer;
-        if (_options.Enabled && rule.PermitLimit is { } limit)
+        var rule = isModerator ? _limits.Options.Moderator : _limits.Options.Viewer;
+        var rate = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key("msg", connection.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
+        if (!rate.IsAllowed)
         {
-            var decision = await _counter.TryAcquireAsync(Key("msg", connection.StreamId, connection.UserId), limit, rule.Window, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
-            {
-                await _audit.BlockedAsync(connection, context.MessageId, BlockReason.RateLimited, "limit.messages", cancellationToken).ConfigureAwait(false);
-                return MessageOutcome.Block(
-                    BlockReason.RateLimited,
-                    $"You are sending messages too fast ({limit} per {Seconds(rule.Window)} seconds). Wait {Seconds(decision.RetryAfter)} seconds.",
-                    decision.RetryAfter);
-            }
+            await _audit.BlockedAsync(connection, context.MessageId, BlockReason.RateLimited, "limit.messages", cancellationToken).ConfigureAwait(false);
+            return MessageOutcome.Block(
+                BlockReason.RateLimited,
+                $"You are sending messages too fast ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds). Wait {ChatRateLimits.Seconds(rate.RetryAfter)} seconds.",
+                rate.RetryAfter);
         }
 
         return await continuation(context).ConfigureAwait(false);
     }
-
-    private static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 }
