@@ -327,6 +327,40 @@ public abstract class ModeratorToolsConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamLimit_CapsAllViewersTogether_SparesModerators_AndOtherStreams()
+    {
+        var host = await StartAnotherAsync(o =>
+        {
+            o.RateLimits.Stream.PermitLimit = 3;
+            o.RateLimits.Stream.Window = TimeSpan.FromHours(1);
+        });
+        await using var ann = await host.ConnectAsync("r3", "ann");
+        await using var ben = await host.ConnectAsync("r3", "ben");
+        await using var mod = await host.ConnectAsync("r3", "mia", role: "moderator");
+        await using var elsewhere = await host.ConnectAsync("r3-other", "eve");
+        await ann.ReceiveAsync("user_joined");
+        await ann.ReceiveAsync("user_joined");
+        await ben.ReceiveAsync("user_joined");
+
+        await SendAndSeeAsync(ann, mod, "ann 0");
+        await SendAndSeeAsync(ben, mod, "ben 0");
+        await SendAndSeeAsync(ann, mod, "ann 1");
+
+        // Each viewer is far under their own limit, but the stream's viewers together have used its three.
+        await ben.SendMessageAsync("ben 1");
+        var blocked = await ben.ReceiveAsync("message_blocked");
+        Assert.Equal("rate_limited", blocked.GetProperty("reason").GetString());
+        Assert.Contains("busy", blocked.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.InRange(blocked.GetProperty("retryAfter").GetInt32(), 1, 3600);
+        await ann.SendMessageAsync("ann 2");
+        Assert.Equal("rate_limited", (await ann.ReceiveAsync("message_blocked")).GetProperty("reason").GetString());
+
+        await SendAndSeeAsync(mod, ann, "the moderator is still heard");
+        await SendAndSeeAsync(elsewhere, elsewhere, "another stream has its own allowance");
+        Assert.DoesNotContain(await mod.DrainAsync(), f => ProtocolAssert.Type(f) == "message" && f.GetProperty("message").GetString() is "ben 1" or "ann 2");
+    }
+
+    [Fact]
     public async Task History_OverItsLimit_IsRefusedWithRateLimited_AndSecondsToWait()
     {
         var host = await StartAnotherAsync(o => o.RateLimits.History.PermitLimit = 2);

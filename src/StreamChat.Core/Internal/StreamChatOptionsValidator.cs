@@ -42,6 +42,7 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             ("Viewer", options.RateLimits.Viewer),
             ("Moderator", options.RateLimits.Moderator),
             ("History", options.RateLimits.History),
+            ("Stream", options.RateLimits.Stream),
             ("Handshake", options.RateLimits.Handshake),
         })
         {

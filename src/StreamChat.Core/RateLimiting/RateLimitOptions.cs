@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace StreamChat.Core.RateLimiting;
 
 /// <summary>
-/// Per-user and per-address limits (<c>StreamChat:RateLimits</c>). The message defaults are Twitch's published ones.
+/// Per-user, per-stream and per-address limits (<c>StreamChat:RateLimits</c>). The message defaults are Twitch's published ones.
 /// Set <see cref="Enabled"/> to <see langword="false"/> to lift every limit (benchmarks), or clear one rule's
 /// <see cref="RateLimitRule.PermitLimit"/> to lift that one.
 /// </summary>
@@ -22,6 +22,15 @@ public sealed class RateLimitOptions
     /// <value>The default is 100 messages per 30 seconds.</value>
     [ValidateObjectMembers]
     public RateLimitRule Moderator { get; } = new(100, TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Gets the viewers' messages into one stream, all viewers together: a raid of many accounts, each under its own
+    /// limit, still cannot queue more on every viewer's socket than a room can read (moderators and the broadcaster are
+    /// exempt, so they stay heard). Checked after the sender's own limit.
+    /// </summary>
+    /// <value>The default is 100 messages per second; clear <see cref="RateLimitRule.PermitLimit"/> to lift it.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule Stream { get; } = new(100, TimeSpan.FromSeconds(1));
 
     /// <summary>Gets the <c>history</c> requests of one user per stream; each returns up to <c>MaxHistoryLimit</c> messages.</summary>
     /// <value>The default is 10 requests per 30 seconds.</value>

@@ -101,6 +101,9 @@ public sealed class AddStreamChatCoreTests
         { "DefaultPhoneRegion", o => o.Moderation.Pii.DefaultPhoneRegion = "usa" },
         { "RoleClaimType", o => o.Identity.RoleClaimType = "" },
         { "UserIdClaimType", o => o.Identity.UserIdClaimType = null! },
+        { "RateLimits.Stream.Window", o => o.RateLimits.Stream.Window = TimeSpan.FromMilliseconds(100) },
+        { "PermitLimit", o => o.RateLimits.Stream.PermitLimit = 0 },
+        { "RateLimits.Viewer.Window", o => o.RateLimits.Viewer.Window = TimeSpan.FromDays(2) },
     };
 
     [Theory]

@@ -56,6 +56,7 @@ internal sealed class DynamoDbRequestRunner
         {
             PutItemResponse r => r.ConsumedCapacity?.CapacityUnits,
             DeleteItemResponse r => r.ConsumedCapacity?.CapacityUnits,
+            UpdateItemResponse r => r.ConsumedCapacity?.CapacityUnits,
             GetItemResponse r => r.ConsumedCapacity?.CapacityUnits,
             QueryResponse r => r.ConsumedCapacity?.CapacityUnits,
             ScanResponse r => r.ConsumedCapacity?.CapacityUnits,

@@ -7,7 +7,7 @@ using StreamChat.Core.Protocol;
 namespace StreamChat.Core.RateLimiting.Internal;
 
 /// <summary>
-/// The per-address handshake rate, slow mode and the per-user message rate, in the limit slot. Slow mode spares
+/// The per-address handshake rate, slow mode, the per-user message rate and the stream's message rate, in the limit slot. Slow mode spares
 /// moderators and the broadcaster; the message rate gives them their own, higher limit. Every block tells the sender
 /// how long to wait and goes to the audit trail.
 /// </summary>
@@ -71,6 +71,20 @@ internal sealed class RateLimitPolicy : IChatPolicy
                 BlockReason.RateLimited,
                 $"You are sending messages too fast ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds). Wait {ChatRateLimits.Seconds(rate.RetryAfter)} seconds.",
                 rate.RetryAfter);
+        }
+
+        if (!isModerator)
+        {
+            var room = _limits.Options.Stream;
+            var busy = await _limits.TryAcquireAsync(room, ChatRateLimits.Key("room", connection.StreamId, string.Empty), cancellationToken).ConfigureAwait(false);
+            if (!busy.IsAllowed)
+            {
+                await _audit.BlockedAsync(connection, context.MessageId, BlockReason.RateLimited, "limit.stream", cancellationToken).ConfigureAwait(false);
+                return MessageOutcome.Block(
+                    BlockReason.RateLimited,
+                    $"The chat is busy ({room.PermitLimit} messages per {ChatRateLimits.Seconds(room.Window)} seconds from all viewers). Wait {ChatRateLimits.Seconds(busy.RetryAfter)} seconds.",
+                    busy.RetryAfter);
+            }
         }
 
         return await continuation(context).ConfigureAwait(false);
