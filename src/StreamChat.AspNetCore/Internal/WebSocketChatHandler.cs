@@ -188,7 +188,17 @@ internal sealed partial class WebSocketChatHandler
             // No token on this wait: a cancellable receive keeps a registration for as long as the viewer is idle, and
             // it is not needed, since an aborted request, a close timeout and a shutdown all end the read by aborting
             // the socket.
-            var header = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            var pending = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (pending.IsCompleted)
+            {
+                // The next frame is already buffered: this client is sending faster than it is served. Go to the back
+                // of the thread pool's queue before handling it, so one flooding connection (or two hundred raiders)
+                // takes turns with every other connection instead of holding a thread until its backlog is drained;
+                // a moderator's message then waits for one frame per busy connection, not for all of theirs.
+                await Task.Yield();
+            }
+
+            var header = await pending.ConfigureAwait(false);
             if (header.MessageType == WebSocketMessageType.Close)
             {
                 return;

@@ -18,13 +18,14 @@ public sealed class RaidTests(ITestOutputHelper output)
     private const int Raiders = 200;
     private const int MessagesEach = 50;
     private const int ViewerLimit = 20;
+    private const int StreamPerSecond = 100;
 
     [Fact]
     public async Task Raid_200Connections50MessagesEach_RoomGetsOnlyWhatTheLimitsAllow_EveryRaiderIsTold_ModeratorGetsThrough()
     {
-        // The default limit (20 per 30 s) with a window longer than the raid, so the bound is exact. The 202 test clients
-        // share this machine's two cores with the server and parse every frame, so they read slower than browsers would:
-        // their send queues are deepened so the server does not drop them as slow clients.
+        // The default limits: 20 per 30 s per viewer (the window made longer than the raid, so the bound is exact) and 100
+        // per second for the stream's viewers together. The 202 test clients share this machine's two cores with the
+        // server, so their send queues are deepened and the server does not drop them as slow clients.
         await using var server = await ChatServer.StartAsync(
             o => o.RateLimits.Viewer.Window = TimeSpan.FromMinutes(5),
             s => s.SendQueueCapacity = 8192);
@@ -33,7 +34,7 @@ public sealed class RaidTests(ITestOutputHelper output)
         var raiders = new List<RaidClient>();
         for (var i = 0; i < Raiders; i++)
         {
-            raiders.Add(await RaidClient.ConnectAsync(server.ChatUri("raid", "raider-" + i, "Raider " + i)));
+            raiders.Add(await RaidClient.ConnectAsync(server.ChatUri("raid", "raider-" + i, "Raider " + i), "raider-" + i));
         }
 
         await mod.DrainAsync();
@@ -73,26 +74,28 @@ public sealed class RaidTests(ITestOutputHelper output)
         var fromRaiders = seen.Count(f => ProtocolAssert.Type(f) == "message" && f.GetProperty("userId").GetString()!.StartsWith("raider-", StringComparison.Ordinal));
         var fromMod = seen.Count(f => ProtocolAssert.Type(f) == "message" && f.GetProperty("userId").GetString() == "mia");
         var told = 0;
+        var blocked = 0;
         foreach (var raider in raiders)
         {
             await raider.PingAndWaitForPongAsync();
             Assert.Equal(raider.Blocked, raider.RateLimitedWithRetryAfter);
-            told += raider.Blocked == MessagesEach - ViewerLimit ? 1 : 0;
+            told += raider.Blocked >= MessagesEach - ViewerLimit && raider.Blocked + raider.Delivered == MessagesEach ? 1 : 0;
+            blocked += raider.Blocked;
             await raider.DisposeAsync();
         }
 
         latencies.Sort();
         var p99 = latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1];
+        var streamAllowance = StreamPerSecond * ((int)Math.Ceiling(raidSeconds) + 1);
         output.WriteLine("latencies (ms, sorted): " + string.Join(" ", latencies.Select(l => l.ToString("0", System.Globalization.CultureInfo.InvariantCulture))));
-        output.WriteLine($"raid of {Raiders}x{MessagesEach} in {raidSeconds:0.0} s: {fromRaiders} raider messages reached the room (limit {Raiders * ViewerLimit}), {told} raiders told, moderator p50 {latencies[latencies.Count / 2]:0} ms p99 {p99:0} ms");
-        Assert.InRange(fromRaiders, 1, Raiders * ViewerLimit);
+        output.WriteLine($"raid of {Raiders}x{MessagesEach} in {raidSeconds:0.0} s: {fromRaiders} raider messages reached the room (limits {Raiders * ViewerLimit} per user, {streamAllowance} for the stream), {blocked} blocked, {told} raiders told, moderator p50 {latencies[latencies.Count / 2]:0} ms p99 {p99:0} ms");
+
+        // Every raider message was either delivered or refused with a reason: nothing lost, nothing over the limits.
+        Assert.Equal(Raiders * MessagesEach, fromRaiders + blocked);
+        Assert.InRange(fromRaiders, 1, Math.Min(Raiders * ViewerLimit, streamAllowance));
         Assert.Equal(Raiders, told);
         Assert.Equal(40, fromMod);
-
-        // Issue 14 asks for a moderator p99 under 250 ms. NOT MET yet, so not asserted: here p97 is about 5 ms, but the
-        // moderator message sent into the first burst (4,000 allowed raider messages queued on every socket ahead of it)
-        // takes 1-2 s. It needs a priority lane for staff frames in the per-socket send queue; see the issue note.
-        Assert.True(latencies[(int)(latencies.Count * 0.9)] < 250, $"moderator p90 delivery latency {latencies[(int)(latencies.Count * 0.9)]:0} ms");
+        Assert.True(p99 < 250, $"moderator p99 delivery latency {p99:0} ms");
     }
 
     /// <summary>
@@ -105,9 +108,12 @@ public sealed class RaidTests(ITestOutputHelper output)
         private readonly Task _loop;
         private readonly TaskCompletionSource _pong = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        private RaidClient(ClientWebSocket socket)
+        private readonly byte[] _ownMessage;
+
+        private RaidClient(ClientWebSocket socket, string userId)
         {
             _socket = socket;
+            _ownMessage = Encoding.UTF8.GetBytes($"\"userId\":\"{userId}\"");
             _loop = Task.Run(ReceiveAsync);
         }
 
@@ -115,11 +121,13 @@ public sealed class RaidTests(ITestOutputHelper output)
 
         public int RateLimitedWithRetryAfter { get; private set; }
 
-        public static async Task<RaidClient> ConnectAsync(Uri uri)
+        public int Delivered { get; private set; }
+
+        public static async Task<RaidClient> ConnectAsync(Uri uri, string userId)
         {
             var socket = new ClientWebSocket();
             await socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
-            return new RaidClient(socket);
+            return new RaidClient(socket, userId);
         }
 
         public Task SendMessageAsync(string text) =>
@@ -164,6 +172,10 @@ public sealed class RaidTests(ITestOutputHelper output)
                     {
                         RateLimitedWithRetryAfter++;
                     }
+                }
+                else if (frame.IndexOf("\"type\":\"message\""u8) >= 0 && frame.IndexOf(_ownMessage) >= 0)
+                {
+                    Delivered++;
                 }
                 else if (frame.IndexOf("\"type\":\"pong\""u8) >= 0)
                 {
