@@ -1,53 +1,61 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StreamChat.Core.Moderation;
-using StreamChat.Core.Moderation.Internal;
 using StreamChat.Testing;
 using Xunit.Abstractions;
 
 namespace StreamChat.Core.Tests.Moderation;
 
 /// <summary>
-/// Scores the default local moderation on the labelled corpus in Corpus/moderation-corpus.tsv:
-/// recall of block for profanity, spam and personal data, and false positives on clean messages.
+/// Scores the default local moderators (as <c>AddStreamChatCore</c> registers them, in their order) on the labelled
+/// corpus in Corpus/*.tsv: recall of block per category (profanity, spam, personal data, hostility) and per class, and
+/// false positives on clean messages. Each line is <c>expected&lt;TAB&gt;category[/class]&lt;TAB&gt;text</c>.
 /// </summary>
 public sealed class CorpusScoringTests
 {
-    private static readonly string[] BlockCategories = ["profanity", "spam", "pii"];
-    private static readonly string[] AllowCategories = ["benign", "game", "lookalike"];
+    internal static readonly string[] BlockCategories = ["profanity", "spam", "pii", "toxicity"];
+    internal static readonly string[] AllowCategories = ["benign", "game", "lookalike"];
+    private static readonly string[] AssertedCategories = ["profanity", "spam", "pii"];
 
     private readonly ITestOutputHelper _output;
 
     public CorpusScoringTests(ITestOutputHelper output) => _output = output;
 
-    internal static List<(string Expected, string Category, string Text)> LoadCorpus()
+    internal sealed record Line(string Expected, string Category, string Class, string Text, string File);
+
+    internal static List<Line> LoadCorpus(string? file = null)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Moderation", "Corpus", "moderation-corpus.tsv");
-        return File.ReadLines(path, Encoding.UTF8)
-            .Where(static l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(static l => l.Split('\t', 3))
-            .Select(static p => (p[0], p[1], p[2]))
+        var directory = Path.Combine(AppContext.BaseDirectory, "Moderation", "Corpus");
+        var files = file is null ? Directory.GetFiles(directory, "*.tsv").Order(StringComparer.Ordinal).ToArray() : [Path.Combine(directory, file)];
+        return files
+            .SelectMany(static path => File.ReadLines(path, Encoding.UTF8)
+                .Where(static l => l.Length > 0 && !l.StartsWith('#'))
+                .Select(l => l.Split('\t', 3))
+                .Select(p => new Line(p[0], p[1].Split('/')[0], p[1], p[2], Path.GetFileName(path))))
             .ToList();
     }
 
-    [Fact]
-    public async Task DefaultLocalModeration_OnTheCorpus_MeetsRecallAndFalsePositiveTargets()
+    /// <summary>The default local moderators in registration order, with a clock that never moves.</summary>
+    internal static (ServiceProvider Provider, IMessageModerator[] Chain) DefaultChain()
     {
-        var options = Options.Create(new StreamChatOptions());
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
-        IMessageModerator[] chain = [new ProfanityMessageModerator(options), new SpamMessageModerator(options, time), new PiiMessageModerator(options)];
-        var corpus = LoadCorpus();
-        Assert.True(corpus.Count >= 600, $"The corpus has only {corpus.Count} messages.");
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
+        services.AddLogging();
+        services.AddStreamChatCore();
+        var provider = services.BuildServiceProvider();
+        return (provider, provider.GetServices<IMessageModerator>().ToArray());
+    }
 
-        var stats = new Dictionary<string, (int Total, int Blocked, int RightReason)>();
-        var mistakes = new List<string>();
+    internal static async Task<Score> ScoreAsync(IReadOnlyList<IMessageModerator> chain, IEnumerable<Line> corpus)
+    {
+        var score = new Score();
         var user = 0;
-        foreach (var (expected, category, text) in corpus)
+        foreach (var line in corpus)
         {
             // A user of its own per message, so the duplicate rule never links two corpus lines.
-            var context = new ModerationContext(text, "corpus", "user-" + user++, "c", "m");
+            var context = new ModerationContext(line.Text, "corpus", "user-" + user++, "c", "m");
             var verdict = ModerationResult.Allowed;
             foreach (var moderator in chain)
             {
@@ -58,53 +66,100 @@ public sealed class CorpusScoringTests
                 }
             }
 
-            var blocked = verdict.IsBlocked;
-            var rightReason = blocked && verdict.Reason!.Value.ToString().Equals(category, StringComparison.OrdinalIgnoreCase);
-            var current = stats.GetValueOrDefault(category);
-            stats[category] = (current.Total + 1, current.Blocked + (blocked ? 1 : 0), current.RightReason + (rightReason ? 1 : 0));
-            if (blocked != (expected == "block"))
+            var caught = verdict.IsBlocked || verdict.IsRedacted;
+            var rightReason = caught && ProtocolReason(verdict.Reason!.Value) == line.Category;
+            score.Add(line, caught, rightReason);
+            if (caught != (line.Expected == "block"))
             {
-                mistakes.Add($"{category,-10} expected {expected,-5} got {(blocked ? "block (" + verdict.Rule + ")" : "allow")}: {text}");
+                score.Mistakes.Add($"{line.Class,-24} expected {line.Expected,-5} got {(caught ? "block (" + verdict.Rule + ")" : "allow")}: {line.Text}");
             }
         }
 
-        var table = RenderTable(stats);
-        _output.WriteLine(table);
+        return score;
+    }
 
-        TestReports.Write(
-            "moderation-corpus",
-            $"Moderation corpus ({corpus.Count} messages), default local rules:\n{table}" + (mistakes.Count > 0 ? "Misses:\n" + string.Join('\n', mistakes) + "\n" : string.Empty));
-        foreach (var mistake in mistakes)
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheCorpus_MeetsRecallAndFalsePositiveTargets()
+    {
+        var (provider, chain) = DefaultChain();
+        await using var _ = provider;
+        var corpus = LoadCorpus();
+        Assert.True(corpus.Count >= 1_400, $"The corpus has only {corpus.Count} messages.");
+
+        var score = await ScoreAsync(chain, corpus);
+        var report = $"Moderation corpus ({corpus.Count} messages), default local moderators:\n{score.CategoryTable()}\nBy class:\n{score.ClassTable()}";
+        _output.WriteLine(report);
+        TestReports.Write("moderation-corpus", report + (score.Mistakes.Count > 0 ? "Misses:\n" + string.Join('\n', score.Mistakes) + "\n" : string.Empty));
+        foreach (var mistake in score.Mistakes)
         {
             _output.WriteLine(mistake);
         }
 
-        foreach (var category in BlockCategories)
+        foreach (var category in AssertedCategories)
         {
-            var (total, blocked, _) = stats[category];
-            Assert.True(blocked >= 0.97 * total, $"Recall for {category} is {blocked}/{total}, below 97%.\n{table}\n{string.Join('\n', mistakes)}");
+            var (total, caught, _) = score.Categories[category];
+            Assert.True(caught >= 0.99 * total, $"Recall for {category} is {caught}/{total}, below 99%.\n{report}\n{string.Join('\n', score.Mistakes)}");
         }
 
-        var clean = AllowCategories.Sum(c => stats[c].Total);
-        var falsePositives = AllowCategories.Sum(c => stats[c].Blocked);
-        Assert.True(falsePositives <= 0.01 * clean, $"{falsePositives} of {clean} clean messages were blocked, over 1%.\n{table}\n{string.Join('\n', mistakes)}");
+        var clean = AllowCategories.Sum(c => score.Categories[c].Total);
+        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
+        Assert.True(falsePositives <= 0.005 * clean, $"{falsePositives} of {clean} clean messages were blocked, over 0.5%.\n{report}\n{string.Join('\n', score.Mistakes)}");
     }
 
-    internal static string RenderTable(Dictionary<string, (int Total, int Blocked, int RightReason)> stats)
+    private static string ProtocolReason(StreamChat.Core.Protocol.BlockReason reason) => reason switch
     {
-        var builder = new StringBuilder();
-        builder.AppendLine("| category | expected | messages | blocked | rate | blocked for its own reason |");
-        builder.AppendLine("|---|---|---:|---:|---:|---:|");
-        foreach (var category in BlockCategories.Concat(AllowCategories))
+        StreamChat.Core.Protocol.BlockReason.Pii => "pii",
+        StreamChat.Core.Protocol.BlockReason.Profanity => "profanity",
+        StreamChat.Core.Protocol.BlockReason.Spam => "spam",
+        StreamChat.Core.Protocol.BlockReason.Toxicity => "toxicity",
+        _ => reason.ToString(),
+    };
+
+    internal sealed class Score
+    {
+        public Dictionary<string, (int Total, int Caught, int RightReason)> Categories { get; } = new(StringComparer.Ordinal);
+
+        public SortedDictionary<string, (string Expected, int Total, int Caught)> Classes { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Mistakes { get; } = [];
+
+        public void Add(Line line, bool caught, bool rightReason)
         {
-            var (total, blocked, right) = stats.GetValueOrDefault(category);
-            var expected = BlockCategories.Contains(category) ? "block" : "allow";
-            var rate = total == 0 ? 0 : 100.0 * blocked / total;
-            var rateText = (expected == "block" ? "recall " : "false positives ") + rate.ToString("0.0", CultureInfo.InvariantCulture) + "%";
-            var reason = expected == "block" ? right.ToString(CultureInfo.InvariantCulture) : "-";
-            builder.AppendLine(CultureInfo.InvariantCulture, $"| {category} | {expected} | {total} | {blocked} | {rateText} | {reason} |");
+            var c = Categories.GetValueOrDefault(line.Category);
+            Categories[line.Category] = (c.Total + 1, c.Caught + (caught ? 1 : 0), c.RightReason + (rightReason ? 1 : 0));
+            var k = Classes.GetValueOrDefault(line.Class, (Expected: line.Expected, Total: 0, Caught: 0));
+            Classes[line.Class] = (line.Expected, k.Total + 1, k.Caught + (caught ? 1 : 0));
         }
 
-        return builder.ToString();
+        public string CategoryTable()
+        {
+            var builder = new StringBuilder();
+            builder.AppendLine("| category | expected | messages | blocked or redacted | rate | for its own reason |");
+            builder.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var category in BlockCategories.Concat(AllowCategories))
+            {
+                var (total, caught, right) = Categories.GetValueOrDefault(category);
+                var block = BlockCategories.Contains(category);
+                builder.AppendLine(CultureInfo.InvariantCulture, $"| {category} | {(block ? "block" : "allow")} | {total} | {caught} | {Rate(block, total, caught)} | {(block ? right.ToString(CultureInfo.InvariantCulture) : "-")} |");
+            }
+
+            return builder.ToString();
+        }
+
+        public string ClassTable()
+        {
+            var builder = new StringBuilder();
+            builder.AppendLine("| class | expected | messages | blocked or redacted | rate |");
+            builder.AppendLine("|---|---|---:|---:|---:|");
+            foreach (var (name, (expected, total, caught)) in Classes.Where(static c => c.Key.Contains('/', StringComparison.Ordinal)))
+            {
+                builder.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {expected} | {total} | {caught} | {Rate(expected == "block", total, caught)} |");
+            }
+
+            return builder.ToString();
+        }
+
+        private static string Rate(bool block, int total, int caught) =>
+            (block ? "recall " : "false positives ") + (total == 0 ? 0 : 100.0 * caught / total).ToString("0.0", CultureInfo.InvariantCulture) + "%";
     }
 }
