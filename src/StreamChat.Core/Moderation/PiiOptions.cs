@@ -46,6 +46,21 @@ public sealed class PiiOptions
     /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
     public PiiAction IpAddresses { get; set; } = PiiAction.Block;
 
+    /// <summary>
+    /// Gets or sets what happens to postal addresses: a house number with a street name and type ("742 Evergreen
+    /// Terrace", "12 rue de la Paix", "Hauptstraße 5"), a PO box, or a postcode written the way the US (state and ZIP),
+    /// the UK, Canada and Australia (state and postcode) write them. A city alone ("I live in London") is not an address.
+    /// </summary>
+    /// <value>The default value is <see cref="PiiAction.Block"/>.</value>
+    public PiiAction PostalAddresses { get; set; } = PiiAction.Block;
+
+    /// <summary>
+    /// Gets the regions whose national formats (no <c>+</c> and country code) are also checked, after
+    /// <see cref="DefaultPhoneRegion"/>: a number counts when libphonenumber calls it valid in one of them.
+    /// </summary>
+    /// <value>The default is the twelve regions with the most viewers after the default: GB, CA, AU, IN, DE, FR, ES, IT, BR, MX, JP, KR.</value>
+    public IList<string> PhoneRegions { get; } = ["GB", "CA", "AU", "IN", "DE", "FR", "ES", "IT", "BR", "MX", "JP", "KR"];
+
     /// <summary>Gets or sets the region (ISO 3166 two-letter code) used to read phone numbers written without a country code.</summary>
     /// <value>The default value is <c>US</c>. Numbers written with <c>+</c> and a country code are found whatever the region.</value>
     [Required]

@@ -155,6 +155,12 @@ public sealed class LocalModeratorTests
     // ---- Spam -----------------------------------------------------------------------------------
 
     [Theory]
+    [InlineData("Pog Pog Pog Pog Pog Pog Pog Pog", "spam.repeated_phrase")]
+    [InlineData("so true so true so true so true so true", "spam.repeated_phrase")]
+    [InlineData("LULWLULWLULWLULWLULW", "spam.repeated_phrase")]
+    [InlineData("⠿⠿⠿⣿⣿⣿⡿⠿⠿⠛⠛⠛ lol", "spam.text_art")]
+    [InlineData("╔══╗╔══╗ ╚══╝╚══╝", "spam.text_art")]
+    [InlineData("learn how to make money online, link in my bio", "spam.phrase")]
     [InlineData("FREE V-BUCKS!!! go go", "spam.phrase")]
     [InlineData("want to buy followers? dm me", "spam.phrase")]
     [InlineData("Double your Bitcoin today", "spam.phrase")]
@@ -326,6 +332,47 @@ public sealed class LocalModeratorTests
     public void Pii_NumbersThatOnlyLookLikePii_AreAllowed(string text)
     {
         Assert.False(Moderate(new PiiMessageModerator(Options()), text).IsBlocked, $"'{text}' was blocked");
+    }
+
+    // Issue 15's classes, one rule each. Examples here are not corpus lines.
+    [Theory]
+    [InlineData("reach me: maria dot lopez at hotmail dot com", "pii.email")]
+    [InlineData("write peter (at) example (dot) org", "pii.email")]
+    [InlineData("mail is tim_r @ yahoo . co . uk", "pii.email")]
+    [InlineData("deliver it to 15 Ocean View Drive please", "pii.address")]
+    [InlineData("my place is 9 rue du Bac, Paris", "pii.address")]
+    [InlineData("wohne in der Gartenstraße 17", "pii.address")]
+    [InlineData("postcode LS1 4DY", "pii.address")]
+    [InlineData("im in Austin TX 73301", "pii.address")]
+    [InlineData("Ottawa K2P 1L4", "pii.address")]
+    [InlineData("p.o. box 77 reno", "pii.address")]
+    [InlineData("ring me 07123 456789", "pii.phone")]
+    [InlineData("portable 06 98 76 54 32", "pii.phone")]
+    public void Pii_IssueFifteenClasses_AreFound(string text, string rule)
+    {
+        var result = Moderate(new PiiMessageModerator(Options()), text);
+        Assert.True(result.IsBlocked, $"'{text}' was allowed");
+        Assert.Equal(rule, result.Rule);
+    }
+
+    [Theory]
+    [InlineData("we meet at the cafe at noon")]
+    [InlineData("look at twitch dot tv for the schedule")]
+    [InlineData("moved to Leeds at 12")]
+    [InlineData("the 3 Street Kings are back")]
+    [InlineData("my squad is 7 Avenue Esports")]
+    [InlineData("down 2 lanes then mid")]
+    [InlineData("1 2 3 4 5 go")]
+    public void Pii_IssueFifteenLookAlikes_Pass(string text)
+    {
+        Assert.False(Moderate(new PiiMessageModerator(Options()), text).IsBlocked, $"'{text}' was blocked");
+    }
+
+    [Fact]
+    public void Pii_PhoneRegions_AreValidatedAndCanBeNarrowed()
+    {
+        var narrowed = new PiiMessageModerator(Options(o => o.Moderation.Pii.PhoneRegions.Clear()));
+        Assert.False(Moderate(narrowed, "portable 06 98 76 54 32").IsBlocked);
     }
 
     [Fact]

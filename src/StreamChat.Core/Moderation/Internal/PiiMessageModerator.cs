@@ -36,6 +36,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         Iban,
         Ip,
         Phone,
+        Address,
     }
 
     /// <inheritdoc />
@@ -78,6 +79,31 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             foreach (Match match in EmailPattern().Matches(text))
             {
                 (found ??= []).Add((match.Index, match.Length, Kind.Email));
+            }
+        }
+
+        if (ActionFor(Kind.Email) != PiiAction.Allow && MayHideEmail(text))
+        {
+            foreach (Match match in SpelledEmailPattern().Matches(text))
+            {
+                if (IsSpelledEmail(text, match) && !Overlaps(found ??= [], match.Index, match.Length))
+                {
+                    found.Add((match.Index, match.Length, Kind.Email));
+                }
+            }
+        }
+
+        if (ActionFor(Kind.Address) != PiiAction.Allow)
+        {
+            foreach (var pattern in AddressPatterns)
+            {
+                foreach (Match match in pattern.Matches(text))
+                {
+                    if (!Overlaps(found ??= [], match.Index, match.Length))
+                    {
+                        found.Add((match.Index, match.Length, Kind.Address));
+                    }
+                }
             }
         }
 
@@ -136,6 +162,22 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
                 if (isPhone && !Overlaps(found, match.Start, match.Length))
                 {
                     found.Add((match.Start, match.Length, Kind.Phone));
+                }
+            }
+
+            // National formats of the other configured regions: "07700 900123", "06 12 34 56 78", "010-1234-5678".
+            if (!international && !found.Exists(static f => f.Kind == Kind.Phone))
+            {
+                foreach (var region in _options.PhoneRegions)
+                {
+                    foreach (var match in _phoneNumbers.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+                    {
+                        // Written AAA-GG-SSSS a number is shaped as a US social security number, and judged as one.
+                        if (!FollowsNumberContext(text, match.Start) && !SsnPattern().IsMatch(match.RawString) && !Overlaps(found, match.Start, match.Length))
+                        {
+                            found.Add((match.Start, match.Length, Kind.Phone));
+                        }
+                    }
                 }
             }
         }
@@ -242,6 +284,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         Kind.Ssn => _options.SocialSecurityNumbers,
         Kind.Iban => _options.Ibans,
         Kind.Ip => _options.IpAddresses,
+        Kind.Address => _options.PostalAddresses,
         _ => _options.PhoneNumbers,
     };
 
@@ -252,6 +295,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         Kind.Ssn => "pii.ssn",
         Kind.Iban => "pii.iban",
         Kind.Ip => "pii.ip",
+        Kind.Address => "pii.address",
         _ => "pii.phone",
     };
 
@@ -262,6 +306,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         Kind.Ssn => "[ssn]",
         Kind.Iban => "[iban]",
         Kind.Ip => "[ip]",
+        Kind.Address => "[address]",
         _ => "[phone]",
     };
 
@@ -277,6 +322,66 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         return builder.Append(text, position, text.Length - position).ToString();
     }
+
+    private static readonly Regex[] AddressPatterns = [StreetAddressPattern(), EuropeanStreetPattern(), GermanStreetPattern(), PostcodePattern(), PoBoxPattern()];
+
+    // Mail providers everyone knows: "name at gmail dot com" is an address even without the word "mail".
+    private static readonly string[] MailProviders = ["gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "aol", "proton", "protonmail", "gmx", "web", "yandex", "mail", "orange", "free", "libero", "naver", "daum", "qq", "163", "rediffmail", "docomo", "wanadoo", "btinternet", "comcast"];
+
+    /// <summary>Cheap pre-check: a spelled-out or spaced e-mail needs an "at" of some kind and a "dot" of some kind.</summary>
+    private static bool MayHideEmail(string text) =>
+        (text.Contains("at", StringComparison.OrdinalIgnoreCase) || text.Contains('@', StringComparison.Ordinal) || text.Contains("arroba", StringComparison.OrdinalIgnoreCase))
+        && (text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains('.', StringComparison.Ordinal) || text.Contains("ponto", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// "jake dot miller at gmail dot com" is an address; "meet at the mall" and "join at twitch dot tv" are not. Bracketed
+    /// symbols ("(at)", "[dot]") or a spaced "@" are written only to hide an address; a bare "at" counts when the domain is
+    /// a mail provider or the message speaks of mail.
+    /// </summary>
+    private static bool IsSpelledEmail(string text, Match match)
+    {
+        var at = match.Groups["at"].Value.Trim();
+        if (at is not ("at" or "AT" or "At" or "arroba"))
+        {
+            return true;
+        }
+
+        var domain = match.Groups["domain"].Value;
+        foreach (var provider in MailProviders)
+        {
+            if (domain.Equals(provider, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return text.Contains("mail", StringComparison.OrdinalIgnoreCase) || text.Contains("contact", StringComparison.OrdinalIgnoreCase) || text.Contains("write", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // local part (words joined by dots, "dot" or underscores), an "at" of some kind, a domain, then one or more "dot" + label.
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z0-9_%+\-]+(?:(?:\s*\.\s*|\s+dot\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+underscore\s+)[A-Za-z0-9_%+\-]+)*(?<at>\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+|\s+arroba\s+|\s+@\s*|\s*@\s+)(?<domain>[A-Za-z0-9\-]+)(?:(?:\s+dot\s+|\s+ponto\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+\.\s*|\s*\.\s+|\.)(?:com|net|org|edu|gov|io|me|tv|co|uk|de|fr|es|it|nl|be|at|ch|ca|au|jp|kr|br|mx|in|ru|pl|se|no|dk|fi|ie|pt|ne|jp|info|biz)\b)+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
+    private static partial Regex SpelledEmailPattern();
+
+    // A house number, one to three capitalized name words, a street type: "742 Evergreen Terrace", "55 W Jackson Blvd".
+    [GeneratedRegex(@"(?<![\w/])\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]*\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Terrace|Place|Pl|Circle|Parkway|Pkwy|Highway|Hwy|Crescent|Close|Grove|Gardens|Mall|Loop|Square|Sq|Row|Walk|Mews|Hill|Heights)\b\.?", RegexOptions.CultureInvariant)]
+    private static partial Regex StreetAddressPattern();
+
+    // French order, the street type in lower case as the French write it, then a particle or a name: "12 rue de la Paix",
+    // "45 boulevard Saint-Michel" (not "9 boulevard who wins", not the team "5 Avenue Gaming"); Spanish, Italian and
+    // Portuguese name-then-number: "Calle Mayor 10", "Via Roma 5".
+    [GeneratedRegex(@"(?<!\w)(?:\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|chemin|impasse|quai|route|cours|square|passage)\s+(?:(?:de|du|des|la|le|les|d')\s*\w+|\p{Lu}\w+)|(?:[Cc]alle|[Vv]ia|[Vv]iale|[Pp]iazza|[Aa]venida|[Rr]ua)\s+\p{Lu}\w+(?:\s+\w+)?\s+\d{1,4}\b)", RegexOptions.CultureInvariant)]
+    private static partial Regex EuropeanStreetPattern();
+
+    // German: "Hauptstraße 5", "Musterstr. 12a", "Lindenallee 44", "Am Markt 1" followed by a five-digit postcode or not.
+    [GeneratedRegex(@"(?<!\w)(?:[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)|Am\s+[A-ZÄÖÜ][a-zäöüß]+)\s+\d{1,4}[a-z]?\b", RegexOptions.CultureInvariant)]
+    private static partial Regex GermanStreetPattern();
+
+    // UK ("SW1A 2AA", "M1 1AE"), Canadian ("K1A 0B1"), US state and ZIP ("TX 78701"), Australian state and postcode ("NSW 2000").
+    [GeneratedRegex(@"(?<![A-Za-z0-9])(?:(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})|(?:[ABCEGHJ-NPRSTVXY]\d[A-Z]\s?\d[A-Z]\d)|(?:(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?)|(?:(?:NSW|VIC|QLD|TAS|ACT|SA|WA|NT)\s+\d{4}))(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
+    private static partial Regex PostcodePattern();
+
+    [GeneratedRegex(@"(?<!\w)p\.?\s?o\.?\s+box\s+\d{1,6}\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PoBoxPattern();
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();

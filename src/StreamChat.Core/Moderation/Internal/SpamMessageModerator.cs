@@ -55,7 +55,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
     private ModerationResult Check(ModerationContext context)
     {
         var text = context.Text;
-        var rule = CheckShape(text);
+        var rule = CheckShape(text) ?? (IsRepetition(text) ? "spam.repeated_phrase" : null);
         if (rule is not null)
         {
             return ModerationResult.Block(BlockReason.Spam, rule, ModerationConstants.SpamExplanation);
@@ -98,9 +98,15 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         var upper = 0;
         var lower = 0;
         var previous = -1;
+        var art = 0;
+        var visible = 0;
         foreach (var rune in text.EnumerateRunes())
         {
             var value = rune.Value;
+            visible += Rune.IsWhiteSpace(rune) ? 0 : 1;
+
+            // Braille patterns, box drawing and block elements: the stuff of text art.
+            art += value is >= 0x2500 and <= 0x259F or >= 0x2800 and <= 0x28FF ? 1 : 0;
             run = value == previous && !Rune.IsWhiteSpace(rune) ? run + 1 : 1;
             previous = value;
             if (run > _options.MaxRepeatedCharacters)
@@ -150,6 +156,12 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
             }
         }
 
+        // Text art: a picture drawn in Braille dots, box lines or blocks, not words.
+        if (art >= 8 && art * 10 >= visible * 3)
+        {
+            return "spam.text_art";
+        }
+
         // A wall: long, and (almost) nothing but capitals.
         if (_options.CapsWallMinLetters > 0 && upper >= _options.CapsWallMinLetters && upper >= 9 * (upper + lower) / 10)
         {
@@ -157,6 +169,74 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Copypasta and emote floods: the same word, or the same phrase of up to four words, over and over ("KEKW KEKW
+    /// KEKW ..." six times or more, a phrase four times or more), or one unspaced unit of three or more characters
+    /// repeated four times or more ("KEKWKEKWKEKWKEKW"). One emote a few times, and long laughter, pass.
+    /// </summary>
+    internal static bool IsRepetition(string text)
+    {
+        if (text.Length < 12)
+        {
+            return false;
+        }
+
+        Span<Range> ranges = stackalloc Range[64];
+        var span = text.AsSpan();
+        var count = span.SplitAny(ranges, " \t", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (count == 1)
+        {
+            return IsPeriodic(span[ranges[0]]);
+        }
+
+        for (var unit = 1; unit <= 4; unit++)
+        {
+            if (count < unit * (unit == 1 ? 6 : 4))
+            {
+                break;
+            }
+
+            var same = 0;
+            for (var i = unit; i < count; i++)
+            {
+                same += span[ranges[i]].Equals(span[ranges[i - unit]], StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+            }
+
+            if (same * 5 >= (count - unit) * 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsPeriodic(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 16)
+        {
+            return false;
+        }
+
+        for (var period = 1; period <= 12 && period * 4 <= word.Length; period++)
+        {
+            var i = period;
+            while (i < word.Length && char.ToLowerInvariant(word[i]) == char.ToLowerInvariant(word[i - period]))
+            {
+                i++;
+            }
+
+            if (i == word.Length)
+            {
+                // A unit of one or two characters is laughter or a drawn-out letter ("hahahaha"), left to the
+                // repeated-characters rule.
+                return period >= 3;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsEmoji(int value, UnicodeCategory category) =>

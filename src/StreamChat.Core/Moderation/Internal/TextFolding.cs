@@ -91,14 +91,15 @@ internal static class TextFolding
     };
 
     /// <summary>True for the symbols chat users put in place of letters.</summary>
-    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '|' or '+' or '*' or '€' or '£';
+    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '¡' or '|' or '+' or '*' or '€' or '£' or '¢';
 
     /// <summary>Maps a leetspeak character to the letter it stands for; <paramref name="oneAsL"/> reads 1 and | as l instead of i.</summary>
     public static char MapLeet(char c, bool oneAsL = false) => c switch
     {
         '0' => 'o',
         '1' or '|' => oneAsL ? 'l' : 'i',
-        '!' => 'i',
+        '!' or '¡' => 'i',
+        '¢' => 'c',
         '3' or '€' => 'e',
         '4' or '@' => 'a',
         '5' or '$' => 's',
