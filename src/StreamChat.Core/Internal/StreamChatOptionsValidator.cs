@@ -58,9 +58,10 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             builder.AddError($"'{region}' is not a region libphonenumber knows; use an ISO 3166 two-letter code such as US or GB.", "Moderation.Pii.DefaultPhoneRegion");
         }
 
+        var supported = PhoneNumberUtil.GetInstance().GetSupportedRegions();
         foreach (var other in options.Moderation.Pii.PhoneRegions)
         {
-            if (!PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(other))
+            if (!supported.Contains(other))
             {
                 builder.AddError($"'{other}' is not a region libphonenumber knows; use ISO 3166 two-letter codes such as GB or DE.", "Moderation.Pii.PhoneRegions");
             }

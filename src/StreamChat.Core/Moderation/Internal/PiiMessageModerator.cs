@@ -328,10 +328,29 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     // Mail providers everyone knows: "name at gmail dot com" is an address even without the word "mail".
     private static readonly string[] MailProviders = ["gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "aol", "proton", "protonmail", "gmx", "web", "yandex", "mail", "orange", "free", "libero", "naver", "daum", "qq", "163", "rediffmail", "docomo", "wanadoo", "btinternet", "comcast"];
 
-    /// <summary>Cheap pre-check: a spelled-out or spaced e-mail needs an "at" of some kind and a "dot" of some kind.</summary>
+    /// <summary>
+    /// Cheap pre-check, run on every message: a spelled-out or spaced e-mail needs an "at" of some kind ("@", "at" as a
+    /// word, "arroba") and a "dot" of some kind ("dot", "ponto", or a "." before a letter, as in ".com" or ". com"). A
+    /// sentence's closing full stop is not one, so most chat never reaches the pattern.
+    /// </summary>
     private static bool MayHideEmail(string text) =>
-        (text.Contains("at", StringComparison.OrdinalIgnoreCase) || text.Contains('@', StringComparison.Ordinal) || text.Contains("arroba", StringComparison.OrdinalIgnoreCase))
-        && (text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains('.', StringComparison.Ordinal) || text.Contains("ponto", StringComparison.OrdinalIgnoreCase));
+        (text.Contains('@', StringComparison.Ordinal) || text.Contains(" at", StringComparison.OrdinalIgnoreCase) || text.Contains("(at", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("[at", StringComparison.OrdinalIgnoreCase) || text.Contains("{at", StringComparison.OrdinalIgnoreCase) || text.Contains("arroba", StringComparison.OrdinalIgnoreCase))
+        && (text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains("ponto", StringComparison.OrdinalIgnoreCase) || HasDotBeforeLetter(text));
+
+    private static bool HasDotBeforeLetter(string text)
+    {
+        for (var i = text.IndexOf('.', StringComparison.Ordinal); i >= 0 && i < text.Length - 1; i = text.IndexOf('.', i + 1))
+        {
+            var next = text[i + 1] == ' ' && i + 2 < text.Length ? text[i + 2] : text[i + 1];
+            if (char.IsAsciiLetter(next))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// "jake dot miller at gmail dot com" is an address; "meet at the mall" and "join at twitch dot tv" are not. Bracketed
@@ -340,8 +359,8 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     /// </summary>
     private static bool IsSpelledEmail(string text, Match match)
     {
-        var at = match.Groups["at"].Value.Trim();
-        if (at is not ("at" or "AT" or "At" or "arroba"))
+        var at = match.Groups["at"].ValueSpan.Trim();
+        if (!at.Equals("at", StringComparison.OrdinalIgnoreCase) && !at.Equals("arroba", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

@@ -54,11 +54,7 @@ internal sealed class RateLimitPolicy : IChatPolicy
             var decision = await _limits.TryAcquireAsync(key, 1, interval, cancellationToken).ConfigureAwait(false);
             if (!decision.IsAllowed)
             {
-                await _audit.BlockedAsync(connection, context.MessageId, BlockReason.SlowMode, "limit.slow_mode", cancellationToken).ConfigureAwait(false);
-                return MessageOutcome.Block(
-                    BlockReason.SlowMode,
-                    $"Slow mode is on: one message every {ChatRateLimits.Seconds(interval)} seconds. Wait {ChatRateLimits.Seconds(decision.RetryAfter)} seconds.",
-                    decision.RetryAfter);
+                return await BlockAsync(context, BlockReason.SlowMode, "limit.slow_mode", $"Slow mode is on: one message every {ChatRateLimits.Seconds(interval)} seconds.", decision).ConfigureAwait(false);
             }
         }
 
@@ -66,11 +62,7 @@ internal sealed class RateLimitPolicy : IChatPolicy
         var rate = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key("msg", connection.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
         if (!rate.IsAllowed)
         {
-            await _audit.BlockedAsync(connection, context.MessageId, BlockReason.RateLimited, "limit.messages", cancellationToken).ConfigureAwait(false);
-            return MessageOutcome.Block(
-                BlockReason.RateLimited,
-                $"You are sending messages too fast ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds). Wait {ChatRateLimits.Seconds(rate.RetryAfter)} seconds.",
-                rate.RetryAfter);
+            return await BlockAsync(context, BlockReason.RateLimited, "limit.messages", $"You are sending messages too fast ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).", rate).ConfigureAwait(false);
         }
 
         if (!isModerator)
@@ -79,14 +71,17 @@ internal sealed class RateLimitPolicy : IChatPolicy
             var busy = await _limits.TryAcquireAsync(room, ChatRateLimits.Key("room", connection.StreamId, string.Empty), cancellationToken).ConfigureAwait(false);
             if (!busy.IsAllowed)
             {
-                await _audit.BlockedAsync(connection, context.MessageId, BlockReason.RateLimited, "limit.stream", cancellationToken).ConfigureAwait(false);
-                return MessageOutcome.Block(
-                    BlockReason.RateLimited,
-                    $"The chat is busy ({room.PermitLimit} messages per {ChatRateLimits.Seconds(room.Window)} seconds from all viewers). Wait {ChatRateLimits.Seconds(busy.RetryAfter)} seconds.",
-                    busy.RetryAfter);
+                return await BlockAsync(context, BlockReason.RateLimited, "limit.stream", $"The chat is busy ({room.PermitLimit} messages per {ChatRateLimits.Seconds(room.Window)} seconds from all viewers).", busy).ConfigureAwait(false);
             }
         }
 
         return await continuation(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Audits the block and tells the sender why and how long to wait.</summary>
+    private async ValueTask<MessageOutcome> BlockAsync(ChatMessageContext context, BlockReason reason, string rule, string why, RateLimitDecision decision)
+    {
+        await _audit.BlockedAsync(context.Connection, context.MessageId, reason, rule, context.CancellationToken).ConfigureAwait(false);
+        return MessageOutcome.Block(reason, $"{why} Wait {ChatRateLimits.Seconds(decision.RetryAfter)} seconds.", decision.RetryAfter);
     }
 }
