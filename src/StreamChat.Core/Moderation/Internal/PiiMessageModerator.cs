@@ -84,20 +84,25 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (ActionFor(Kind.Email) != PiiAction.Allow && MayHideEmail(text))
         {
-            foreach (Match match in SpelledEmailPattern().Matches(text))
+            foreach (var candidate in SpelledEmailPattern().EnumerateMatches(text))
             {
-                if (IsSpelledEmail(text, match) && !Overlaps(found ??= [], match.Index, match.Length))
+                // Groups are read only for a candidate (rare), so clean chat allocates nothing here.
+                var match = SpelledEmailPattern().Match(text, candidate.Index, candidate.Length);
+                if (IsSpelledEmail(text, match) && !Overlaps(found ??= [], candidate.Index, candidate.Length))
                 {
-                    found.Add((match.Index, match.Length, Kind.Email));
+                    found.Add((candidate.Index, candidate.Length, Kind.Email));
                 }
             }
         }
 
-        if (ActionFor(Kind.Address) != PiiAction.Allow)
+        var (digits, run) = CountDigits(text);
+
+        // Every address form holds a number (house, postcode, box), so text without digits skips the patterns.
+        if (digits > 0 && ActionFor(Kind.Address) != PiiAction.Allow)
         {
             foreach (var pattern in AddressPatterns)
             {
-                foreach (Match match in pattern.Matches(text))
+                foreach (var match in pattern.EnumerateMatches(text))
                 {
                     if (!Overlaps(found ??= [], match.Index, match.Length))
                     {
@@ -107,7 +112,6 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             }
         }
 
-        var (digits, run) = CountDigits(text);
         if (digits >= 4)
         {
             found = FindNumbers(text, digits, run, found ?? []);
