@@ -105,7 +105,7 @@ public sealed class CorpusScoringTests
     public async Task DefaultLocalModeration_OnTheMissedClasses_DoesNotFallBelowTheScoresReachedSoFar()
     {
         var (score, report) = await ScoreAndReportAsync("classes-2026-12.tsv", "moderation-corpus-classes");
-        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = 111, ["spam"] = 95, ["pii"] = 228, ["toxicity"] = 4 };
+        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = 124, ["spam"] = 100, ["pii"] = 247, ["toxicity"] = 4 };
         foreach (var (category, floor) in floors)
         {
             var (total, caught, _) = score.Categories[category];
@@ -113,7 +113,7 @@ public sealed class CorpusScoringTests
         }
 
         var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
-        Assert.True(falsePositives <= 1, $"{falsePositives} clean messages blocked, more than the 1 of the first score.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        Assert.True(falsePositives == 0, $"{falsePositives} clean messages blocked; none were after the personal-data, profanity and spam rules landed.\n{report}\n{string.Join('\n', score.Mistakes)}");
     }
 
     private async Task<(Score Score, string Report)> ScoreAndReportAsync(string file, string reportName)

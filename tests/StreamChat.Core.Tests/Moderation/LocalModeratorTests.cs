@@ -62,6 +62,14 @@ public sealed class LocalModeratorTests
     [InlineData("fuuuuuuck", "repeated letters")]
     [InlineData("shiiiiiit", "repeated letters")]
     [InlineData("biiiitchhhh", "repeated letters")]
+    [InlineData("f@cking hell", "@ for u")]
+    [InlineData("€ock", "€ for c")]
+    [InlineData("sh!+ happens", "+ for t at the end")]
+    [InlineData("b|_|llshit", "|_| for u")]
+    [InlineData("ʇɐʍʇ", "upside down")]
+    [InlineData("phucking lag", "ph for f")]
+    [InlineData("bstard", "vowel dropped")]
+    [InlineData("shthead", "vowel dropped")]
     public void Profanity_Obfuscated_IsBlocked(string text, string how)
     {
         var sut = new ProfanityMessageModerator(Options());
@@ -105,6 +113,11 @@ public sealed class LocalModeratorTests
     [InlineData("****")]
     [InlineData("a b c d e f")]
     [InlineData("h3ll0 fr13nds")]
+    [InlineData("a batch of cookies")]
+    [InlineData("what a botch job")]
+    [InlineData("passing the ball")]
+    [InlineData("phone is dead")]
+    [InlineData("that's a pisser")]
     public void Profanity_CleanWordContainingARudeOne_IsAllowed(string text)
     {
         Assert.False(Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
@@ -177,6 +190,8 @@ public sealed class LocalModeratorTests
     [InlineData("visit cheap-skins.ru now", "spam.link")]
     [InlineData("go to https://bit.ly/3xYz now", "spam.link")]
     [InlineData("www.example-casino.com", "spam.link")]
+    [InlineData("made $500 today with one app, dm me", "spam.scheme")]
+    [InlineData("forex mentor here, whatsapp for details", "spam.scheme")]
     public void Spam_EachRule_Blocks(string text, string rule)
     {
         var result = Moderate(Spam(), text);
@@ -199,6 +214,9 @@ public sealed class LocalModeratorTests
     [InlineData("e.g. the boss at 3.5 hp")]
     [InlineData("clip it on twitch.tv/streamer please")]
     [InlineData("mail me at someone@example.com")]
+    [InlineData("dm me if you want to duo later")]
+    [InlineData("he spent $60 on that skin lol")]
+    [InlineData("ask me how i beat the boss")]
     public void Spam_OrdinaryChat_IsAllowed(string text)
     {
         Assert.False(Moderate(Spam(o => o.Moderation.Spam.AllowedLinkDomains.Add("twitch.tv")), text).IsBlocked, $"'{text}' was blocked");
@@ -348,6 +366,17 @@ public sealed class LocalModeratorTests
     [InlineData("p.o. box 77 reno", "pii.address")]
     [InlineData("ring me 07123 456789", "pii.phone")]
     [InlineData("portable 06 98 76 54 32", "pii.phone")]
+    [InlineData("call two one two four five six seven eight nine zero", "pii.phone")]
+    [InlineData("text 2 1 2 - 4 5 6 - 7 8 9 0", "pii.phone")]
+    [InlineData("my number 212_456_7890", "pii.phone")]
+    [InlineData("card 5555.5555.5555.4444", "pii.card")]
+    [InlineData("4111/1111/1111/1111 exp 10/29", "pii.card")]
+    [InlineData("4111 1111 1111 1111 10/29 123", "pii.card")]
+    [InlineData("ssn: 536221234", "pii.ssn")]
+    [InlineData("social security no. 536.22.1234", "pii.ssn")]
+    [InlineData("GB82-WEST-1234-5698-7654-32", "pii.iban")]
+    [InlineData("iban DE89 3704 0044 0532 0130 00 thx", "pii.iban")]
+    [InlineData("m a r i a @ e x a m p l e . o r g", "pii.email")]
     public void Pii_IssueFifteenClasses_AreFound(string text, string rule)
     {
         var result = Moderate(new PiiMessageModerator(Options()), text);
@@ -363,6 +392,11 @@ public sealed class LocalModeratorTests
     [InlineData("my squad is 7 Avenue Esports")]
     [InlineData("down 2 lanes then mid")]
     [InlineData("1 2 3 4 5 go")]
+    [InlineData("countdown 10 9 8 7 6 5 4 3 2 1")]
+    [InlineData("seasons 2018 2019 2020 2021 were the best")]
+    [InlineData("on 2025-12-24 we stream")]
+    [InlineData("one two three four five six seven eight")]
+    [InlineData("536221234 points in the leaderboard")]
     public void Pii_IssueFifteenLookAlikes_Pass(string text)
     {
         Assert.False(Moderate(new PiiMessageModerator(Options()), text).IsBlocked, $"'{text}' was blocked");

@@ -14,14 +14,14 @@ internal static class Iban
         ["SE"] = 24, ["SI"] = 19, ["SK"] = 24, ["SM"] = 27, ["TN"] = 24, ["TR"] = 26, ["UA"] = 29, ["VG"] = 24, ["XK"] = 20,
     };
 
-    /// <summary>True when <paramref name="candidate"/> (spaces allowed, any case) is a valid IBAN.</summary>
+    /// <summary>True when <paramref name="candidate"/> (spaces or dashes allowed, any case) is a valid IBAN.</summary>
     public static bool IsValid(ReadOnlySpan<char> candidate)
     {
         Span<char> iban = stackalloc char[34];
         var length = 0;
         foreach (var c in candidate)
         {
-            if (c == ' ')
+            if (c is ' ' or '-')
             {
                 continue;
             }

@@ -22,10 +22,16 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     private readonly PhoneNumberUtil _phoneNumbers = PhoneNumberUtil.GetInstance();
     private readonly PiiOptions _options;
 
+    // The default region, then one region per other calling code of the configured list (CA shares +1 with US).
+    private readonly string[] _phoneRegions;
+
     public PiiMessageModerator(IOptions<StreamChatOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value.Moderation.Pii;
+        var codes = new HashSet<int>();
+        _phoneRegions = [.. new[] { _options.DefaultPhoneRegion }.Concat(_options.PhoneRegions)
+            .Where(region => codes.Add(_phoneNumbers.GetCountryCodeForRegion(region)))];
     }
 
     internal enum Kind
@@ -50,6 +56,19 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     {
         // Full-width digits and @ are folded so they cannot dodge the rules.
         var text = System.Text.Ascii.IsValid(original) ? original : original.Normalize(NormalizationForm.FormKC);
+
+        // Numbers spelled as words and addresses spaced letter by letter are read as written plainly; a redaction then
+        // shows the plain form around the mask.
+        if (text.Length >= 19)
+        {
+            text = PiiTextFolding.FoldSpelledDigits(text) ?? text;
+        }
+
+        if (text.Contains('@', StringComparison.Ordinal) && PiiTextFolding.CollapseSpacedCharacters(text) is { } collapsed && EmailPattern().IsMatch(collapsed))
+        {
+            text = collapsed;
+        }
+
         var found = Find(text);
         if (found is null)
         {
@@ -132,19 +151,22 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     /// <param name="found">What was found so far.</param>
     private List<(int Start, int Length, Kind Kind)> FindNumbers(string text, int digits, int run, List<(int Start, int Length, Kind Kind)> found)
     {
-        if (run >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
+        // One scan finds the runs every number rule reads: a card, an SSN and a phone number are each one run.
+        var runs = run >= 7 ? DigitRun.FindAll(text, 7) : null;
+        if (runs is not null && run >= 13 && ActionFor(Kind.Card) != PiiAction.Allow)
         {
-            AddMatches(text, CardPattern(), Kind.Card, found, static m => PaymentCard.IsPlausible(m.ValueSpan));
+            AddCards(runs, found);
         }
 
-        if (run >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
+        if (runs is not null && run >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
         {
             AddMatches(text, SsnPattern(), Kind.Ssn, found, static m => IsValidSsn(m.Groups["area"].ValueSpan, m.Groups["group"].ValueSpan, m.Groups["serial"].ValueSpan));
+            AddNamedSsns(text, runs, found);
         }
 
         if (digits >= 8 && ActionFor(Kind.Iban) != PiiAction.Allow)
         {
-            AddMatches(text, IbanPattern(), Kind.Iban, found, static m => Iban.IsValid(m.ValueSpan));
+            AddIbans(text, found);
         }
 
         if (ActionFor(Kind.Ip) != PiiAction.Allow && text.Contains('.', StringComparison.Ordinal))
@@ -152,7 +174,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             AddMatches(text, Ipv4Pattern(), Kind.Ip, found, m => !FollowsNumberContext(text, m.Index) && !PublicResolvers.Contains(m.Value));
         }
 
-        if (run >= 7 && ActionFor(Kind.Phone) != PiiAction.Allow)
+        if (runs is not null && ActionFor(Kind.Phone) != PiiAction.Allow)
         {
             // Written in international form ("+44 7700 900123") a number is a phone number to any reader, even
             // in ranges libphonenumber does not call valid (reserved or newly assigned ones); so with a '+' in
@@ -162,26 +184,21 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, leniency, long.MaxValue))
             {
                 var isPhone = international && match.RawString.StartsWith('+')
-                    || (!FollowsNumberContext(text, match.Start) && (!international || _phoneNumbers.IsValidNumber(match.Number)));
+                    || (!FollowsNumberContext(text, match.Start) && !IsNotAPhone(runs, match.Start) && (!international || _phoneNumbers.IsValidNumber(match.Number)));
                 if (isPhone && !Overlaps(found, match.Start, match.Length))
                 {
                     found.Add((match.Start, match.Length, Kind.Phone));
                 }
             }
 
-            // National formats of the other configured regions: "07700 900123", "06 12 34 56 78", "010-1234-5678".
-            if (!international && !found.Exists(static f => f.Kind == Kind.Phone))
+            // What libphonenumber's finder does not take: national formats of the other configured regions
+            // ("07700 900123", "06 12 34 56 78", "010-1234-5678") and numbers written digit by digit or with
+            // underscores ("6 4 6 - 5 5 5 - 0 1 4 2"). Each run is parsed once per calling code, not the text once per region.
+            foreach (var candidate in runs)
             {
-                foreach (var region in _options.PhoneRegions)
+                if (IsPhoneCandidate(text, candidate) && !Overlaps(found, candidate.Start, candidate.End - candidate.Start) && IsValidInSomeRegion(candidate.Digits))
                 {
-                    foreach (var match in _phoneNumbers.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
-                    {
-                        // Written AAA-GG-SSSS a number is shaped as a US social security number, and judged as one.
-                        if (!FollowsNumberContext(text, match.Start) && !SsnPattern().IsMatch(match.RawString) && !Overlaps(found, match.Start, match.Length))
-                        {
-                            found.Add((match.Start, match.Length, Kind.Phone));
-                        }
-                    }
+                    found.Add((candidate.Start, candidate.End - candidate.Start, Kind.Phone));
                 }
             }
         }
@@ -190,8 +207,173 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     }
 
     /// <summary>
+    /// A run that may be a national phone number: 8 to 15 digits (with the area code every national format but a local
+    /// US one has 8 or more; libphonenumber's own pass has taken those), written in groups or after a national trunk
+    /// prefix ("0612345678") or after a word that names a phone ("my number is 3471234567"; an unbroken "536221234"
+    /// alone is as often a score), not a date, a list of years, a count, an SSN's
+    /// shape, or a number named as something else.
+    /// </summary>
+    private static bool IsPhoneCandidate(string text, DigitRun run) =>
+        run.Digits.Length is >= 8 and <= 15 && (run.GroupCount > 1 || run.Digits[0] == '0' || NamesPhone(text.AsSpan(Math.Max(0, run.Start - 32), Math.Min(run.Start, 32)))) && !run.HasSlash && !run.TouchesLetter && !IsSsnShaped(run) && !IsNotAPhone(run) && !FollowsNumberContext(text, run.Start);
+
+    /// <summary>The run around <paramref name="start"/> is a count, a date or a list of years.</summary>
+    private static bool IsNotAPhone(List<DigitRun> runs, int start)
+    {
+        foreach (var run in runs)
+        {
+            if (start >= run.Start && start < run.End)
+            {
+                return IsNotAPhone(run);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsNotAPhone(DigitRun run) => run.IsCounting || IsDateOrYears(run);
+
+    /// <summary>"2026-11-25", "2026.11.25", "2019 2020 2021": groups that read as a date (year first) or as years.</summary>
+    private static bool IsDateOrYears(DigitRun run)
+    {
+        var digits = run.Digits.AsSpan();
+        if (run.GroupCount == 3 && run.GroupLength(0) == 4 && run.GroupLength(1) <= 2 && run.GroupLength(2) <= 2)
+        {
+            return IsYear(digits[..4]);
+        }
+
+        if (run.GroupCount < 2)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < run.GroupCount; i++)
+        {
+            if (run.GroupLength(i) != 4 || !IsYear(digits.Slice(4 * i, 4)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsYear(ReadOnlySpan<char> four) => four[0] == '1' && four[1] == '9' || four[0] == '2' && four[1] == '0';
+
+    private static readonly string[] PhoneWords = ["number", "call", "text", "phone", "whatsapp", "whats app", "tel", "mobile", "cell", "ring", "contact", "reach me", "sms", "viber", "wa "];
+
+    private static bool NamesPhone(ReadOnlySpan<char> before)
+    {
+        foreach (var word in PhoneWords)
+        {
+            if (before.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSsnShaped(DigitRun run) =>
+        run.GroupCount == 3 && run.GroupLength(0) == 3 && run.GroupLength(1) == 2 && run.GroupLength(2) == 4;
+
+    private bool IsValidInSomeRegion(string digits)
+    {
+        foreach (var region in _phoneRegions)
+        {
+            try
+            {
+                if (_phoneNumbers.IsValidNumber(_phoneNumbers.Parse(digits, region)))
+                {
+                    return true;
+                }
+            }
+            catch (NumberParseException)
+            {
+                // Too short or too long for this region's plan: not a number here.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Card numbers split by any common separator; a run longer than a card ("4111 1111 1111 1111 12/28") is tried group by group.</summary>
+    private static void AddCards(List<DigitRun> runs, List<(int Start, int Length, Kind Kind)> found)
+    {
+        foreach (var run in runs)
+        {
+            for (var groups = run.GroupCount; groups >= 1; groups--)
+            {
+                var count = run.DigitsInGroups(groups);
+                if (count is >= 13 and <= 19 && PaymentCard.IsPlausible(run.Digits.AsSpan(0, count)))
+                {
+                    var end = groups == run.GroupCount ? run.End : run.TextEndOfGroups(groups);
+                    if (!Overlaps(found, run.Start, end - run.Start))
+                    {
+                        found.Add((run.Start, end - run.Start, Kind.Card));
+                    }
+
+                    break;
+                }
+
+                if (count < 13)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Nine digits in any grouping ("219099999", "318.54.2290") are a social security number when a word just before them
+    /// says so ("ssn", "ss#", "social", "social security number"); without such a word nine digits are too often something else.
+    /// </summary>
+    private static void AddNamedSsns(string text, List<DigitRun> runs, List<(int Start, int Length, Kind Kind)> found)
+    {
+        foreach (var run in runs)
+        {
+            if (run.Digits.Length != 9 || run.TouchesLetter || Overlaps(found, run.Start, run.End - run.Start))
+            {
+                continue;
+            }
+
+            var digits = run.Digits.AsSpan();
+            var named = IsSsnShaped(run) && run.Separator is '.' or '_' || NamesSsn(text.AsSpan(Math.Max(0, run.Start - 32), Math.Min(run.Start, 32)));
+            if (named && IsValidSsn(digits[..3], digits.Slice(3, 2), digits[5..]))
+            {
+                found.Add((run.Start, run.End - run.Start, Kind.Ssn));
+            }
+        }
+    }
+
+    private static bool NamesSsn(ReadOnlySpan<char> before) =>
+        before.Contains("ssn", StringComparison.OrdinalIgnoreCase) || before.Contains("ss#", StringComparison.OrdinalIgnoreCase)
+        || before.Contains("social", StringComparison.OrdinalIgnoreCase) || before.Contains("soc sec", StringComparison.OrdinalIgnoreCase)
+        || before.Contains("ss no", StringComparison.OrdinalIgnoreCase) || before.Contains("ss number", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>IBANs in one run or in groups split by spaces or dashes; a word after the last group ("... 3201 pls") is not part of it.</summary>
+    private static void AddIbans(string text, List<(int Start, int Length, Kind Kind)> found)
+    {
+        foreach (var candidate in IbanPattern().EnumerateMatches(text))
+        {
+            var value = text.AsSpan(candidate.Index, candidate.Length);
+            var length = candidate.Length;
+            if (!Iban.IsValid(value))
+            {
+                var lastSeparator = value.LastIndexOfAny(' ', '-');
+                length = lastSeparator > 0 && Iban.IsValid(value[..lastSeparator]) ? lastSeparator : 0;
+            }
+
+            if (length > 0 && !Overlaps(found, candidate.Index, length))
+            {
+                found.Add((candidate.Index, length, Kind.Iban));
+            }
+        }
+    }
+
+    /// <summary>
     /// One pass: how many digits <paramref name="text"/> holds, and the most in one stretch where digit groups
-    /// are split by at most two of <c>space - . ( ) /</c>.
+    /// are split by at most three of <c>space - . ( ) / _</c> (as <see cref="DigitRun"/> reads them).
     /// </summary>
     internal static (int Digits, int LongestRun) CountDigits(string text)
     {
@@ -208,7 +390,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
                 gap = 0;
                 longest = Math.Max(longest, current);
             }
-            else if (current > 0 && c is ' ' or '-' or '.' or '(' or ')' or '/' && ++gap <= 2)
+            else if (current > 0 && c is ' ' or '-' or '.' or '(' or ')' or '/' or '_' && ++gap <= 3)
             {
                 continue;
             }
@@ -409,16 +591,12 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
-    // 13 to 19 digits, optionally split by single spaces or dashes, not part of a longer number.
-    [GeneratedRegex(@"(?<![\d])\d(?:[ \-]?\d){12,18}(?![\d])", RegexOptions.CultureInvariant)]
-    private static partial Regex CardPattern();
-
     // AAA-GG-SSSS with dashes or spaces (nine bare digits are too often something else).
     [GeneratedRegex(@"(?<![\d\-])(?<area>\d{3})[\- ](?<group>\d{2})[\- ](?<serial>\d{4})(?![\d\-])", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex SsnPattern();
 
     // Country code, check digits, then 11 to 30 letters or digits: in one run, or in groups of four split by single spaces.
-    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \-][A-Za-z0-9]{4}){2,7}(?:[ \-][A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex IbanPattern();
 
     [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]|\.\d)", RegexOptions.CultureInvariant)]

@@ -18,8 +18,9 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         ArgumentNullException.ThrowIfNull(options);
         var profanity = options.Value.Moderation.Profanity;
         _enabled = profanity.Enabled;
-        var words = profanity.UseDefaultList ? WordList.ReadEmbedded("profanity-en.txt") : [];
-        _words = WordList.Create(words.Concat(profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w))), profanity.AllowedWords);
+        var words = profanity.UseDefaultList ? WordList.ReadEmbedded("profanity-en.txt").ToList() : [];
+        var variants = WordList.DroppedVowelVariants(words).ToList();
+        _words = WordList.Create(words.Concat(variants).Concat(profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w))), profanity.AllowedWords);
     }
 
     /// <inheritdoc />
@@ -34,6 +35,11 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
     internal bool ContainsProfanity(string text)
     {
         var folded = TextFolding.Fold(text).AsSpan();
+        if (folded.IndexOf("|_|", StringComparison.Ordinal) >= 0)
+        {
+            // "f|_|ck": a letter drawn with symbols.
+            folded = folded.ToString().Replace("|_|", "u", StringComparison.Ordinal).AsSpan();
+        }
 
         // For ASCII text the folded characters sit where the originals do, so case can still be read.
         var original = folded.Length == text.Length && System.Text.Ascii.IsValid(text) ? text.AsSpan() : default;
@@ -65,6 +71,12 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
 
             var offset = start + (raw.Length - raw.TrimStart("!|+").Length);
             if (CheckToken(token, !original.IsEmpty && IsCapitalized(original.Slice(offset, token.Length))))
+            {
+                return true;
+            }
+
+            // "sh!+": a symbol at the end may be a letter after all.
+            if (raw.Length != token.Length && raw.Length > 2 && CheckToken(raw))
             {
                 return true;
             }
@@ -175,6 +187,34 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         if (_words.Matches(mapped, capitalized))
         {
             return true;
+        }
+
+        // Symbols that stand for two letters: "@" for a or u ("f@ck"), "€" for e or c ("€unt"); and "ph" for f ("phuk").
+        if (token.IndexOfAny('@', '€') >= 0 || token.StartsWith("ph"))
+        {
+            for (var k = 0; k < token.Length; k++)
+            {
+                mapped[k] = token[k] switch { '@' => 'u', '€' => 'c', _ => TextFolding.MapLeet(token[k]) };
+            }
+
+            if (_words.Matches(mapped) || (mapped.StartsWith("ph") && _words.Matches(string.Concat("f", mapped[2..]))))
+            {
+                return true;
+            }
+        }
+
+        // Upside-down text ("ʞɔnɟ") is read turned back: each mark becomes its letter, right to left.
+        if (token.IndexOfAny(TextFolding.UpsideDownMarks) >= 0)
+        {
+            for (var k = 0; k < token.Length; k++)
+            {
+                mapped[k] = TextFolding.TurnUpright(token[token.Length - 1 - k]);
+            }
+
+            if (_words.Matches(mapped))
+            {
+                return true;
+            }
         }
 
         if (hasOne)

@@ -71,6 +71,11 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
                 return ModerationResult.Block(BlockReason.Spam, "spam.phrase", ModerationConstants.SpamExplanation);
             }
 
+            if (IsScheme(text, view))
+            {
+                return ModerationResult.Block(BlockReason.Spam, "spam.scheme", ModerationConstants.SpamExplanation);
+            }
+
             if (_options.BlockLinks && HasDisallowedLink(text))
             {
                 return ModerationResult.Block(BlockReason.Spam, "spam.link", ModerationConstants.LinkExplanation);
@@ -243,6 +248,61 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         value is >= 0x1F000 and <= 0x1FAFF and not (>= 0x1F3FB and <= 0x1F3FF) // pictographs, not skin tones
         || value is >= 0x2600 and <= 0x27BF && category == UnicodeCategory.OtherSymbol;
 
+    // A money-making scheme says two things: that money is to be made, and how to reach the sender. Either alone is chat.
+    private static readonly string[] MoneyTerms =
+        [" bitcoin", " btc ", " crypto", " forex ", " invest", " profit", " income ", " rich ", " earn ", " earned ", " earning", " cash ", " money ",
+         " mining ", " trading ", " trader ", " usdt ", " nft ", " passive ", " mentor ", " account manager ", " returns ", " payout", " side hustle "];
+
+    private static readonly string[] ContactTerms =
+        [" ask me how ", " dm me", " message me", " inbox me", " contact me", " contact him", " contact her", " text me", " hit me up",
+         " telegram", " whatsapp", " whats app", " signal me", " add me on", " pm me", " write to me", " reach out to", " wickr", " snapchat me"];
+
+#if NET9_0_OR_GREATER
+    private static readonly SearchValues<string> MoneySearch = SearchValues.Create(MoneyTerms, StringComparison.Ordinal);
+    private static readonly SearchValues<string> ContactSearch = SearchValues.Create(ContactTerms, StringComparison.Ordinal);
+#endif
+
+    /// <summary>"i turned $100 into $10,000, message me", "crypto expert here, telegram me": an amount or money word, and a way to contact the sender.</summary>
+    private static bool IsScheme(string text, ReadOnlySpan<char> view) =>
+#if NET9_0_OR_GREATER
+        view.IndexOfAny(ContactSearch) >= 0 && (view.IndexOfAny(MoneySearch) >= 0 || HasAmount(text));
+#else
+        ContainsAny(view, ContactTerms) && (ContainsAny(view, MoneyTerms) || HasAmount(text));
+
+    private static bool ContainsAny(ReadOnlySpan<char> view, string[] terms)
+    {
+        foreach (var term in terms)
+        {
+            if (view.IndexOf(term.AsSpan(), StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+#endif
+
+    /// <summary>"$100", "$ 5", "$$$", "3k", "10x": an amount of money or a multiple.</summary>
+    private static bool HasAmount(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '$' or '£' or '€' && i + 1 < text.Length && (char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '$' or ' ' && i + 2 < text.Length && char.IsAsciiDigit(text[i + 2])))
+            {
+                return true;
+            }
+
+            if (char.IsAsciiDigit(c) && i + 1 < text.Length && text[i + 1] is 'k' or 'K' or 'x' && (i + 2 == text.Length || !char.IsAsciiLetterOrDigit(text[i + 2])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool ContainsPhrase(ReadOnlySpan<char> view)
     {
         if (MatchesPhrase(view))
@@ -295,15 +355,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
 #if NET9_0_OR_GREATER
         return view.IndexOfAny(_phraseSearch!) >= 0;
 #else
-        foreach (var phrase in _phrases)
-        {
-            if (view.IndexOf(phrase.AsSpan(), StringComparison.Ordinal) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return ContainsAny(view, _phrases);
 #endif
     }
 

@@ -91,14 +91,44 @@ internal static class TextFolding
     };
 
     /// <summary>True for the symbols chat users put in place of letters.</summary>
-    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '¡' or '|' or '+' or '*' or '€' or '£' or '¢';
+    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '¡' or '¿' or '|' or '+' or '*' or '€' or '£' or '¢';
+
+    /// <summary>Gets the letters of upside-down text that no upright word uses ("ʇıɥs" is "shit" turned over).</summary>
+    public static System.Buffers.SearchValues<char> UpsideDownMarks { get; } = System.Buffers.SearchValues.Create("ɐɔǝɟƃɥɾʞɯɹʇʌʍʎ");
+
+    /// <summary>Turns one character of upside-down text upright; ASCII letters that are other letters turned (n, u, p, d, q, b) are swapped.</summary>
+    public static char TurnUpright(char c) => c switch
+    {
+        'ɐ' => 'a',
+        'ɔ' => 'c',
+        'ǝ' => 'e',
+        'ɟ' => 'f',
+        'ƃ' => 'g',
+        'ɥ' => 'h',
+        'ı' => 'i',
+        'ɾ' => 'j',
+        'ʞ' => 'k',
+        'ɯ' => 'm',
+        'ɹ' => 'r',
+        'ʇ' => 't',
+        'ʌ' => 'v',
+        'ʍ' => 'w',
+        'ʎ' => 'y',
+        'n' => 'u',
+        'u' => 'n',
+        'p' => 'd',
+        'd' => 'p',
+        'q' => 'b',
+        'b' => 'q',
+        _ => c,
+    };
 
     /// <summary>Maps a leetspeak character to the letter it stands for; <paramref name="oneAsL"/> reads 1 and | as l instead of i.</summary>
     public static char MapLeet(char c, bool oneAsL = false) => c switch
     {
         '0' => 'o',
         '1' or '|' => oneAsL ? 'l' : 'i',
-        '!' or '¡' => 'i',
+        '!' or '¡' or '¿' => 'i',
         '¢' => 'c',
         '3' or '€' => 'e',
         '4' or '@' => 'a',

@@ -49,6 +49,38 @@ internal sealed class WordList
 
     public int Count => _all.Length;
 
+    // English words one dropped vowel away from a listed word ("batch", "botch"); they stay allowed.
+    private static readonly HashSet<string> DroppedVowelWords = new(StringComparer.Ordinal) { "batch", "botch", "baner", "bener", "beners", "pusses", "dumbss" };
+
+    /// <summary>
+    /// The misspellings with one vowel dropped ("btch", "shthead", "wnker") of every plain word in <paramref name="words"/>
+    /// of four letters or more, where the result keeps four letters or more; stems, names and words that would collide
+    /// with an English word are left out. Dropping a consonant ("bich", "sit", "cut") collides too often to be done blindly.
+    /// </summary>
+    public static IEnumerable<string> DroppedVowelVariants(IReadOnlyCollection<string> words)
+    {
+        var listed = new HashSet<string>(words.Select(static w => w.Trim().ToLowerInvariant()), StringComparer.Ordinal);
+        foreach (var word in listed)
+        {
+            if (word.Length < 5 || word.EndsWith('*') || word.EndsWith('^') || !word.All(char.IsAsciiLetterLower))
+            {
+                continue;
+            }
+
+            for (var i = 1; i < word.Length - 1; i++)
+            {
+                if (word[i] is 'a' or 'e' or 'i' or 'o' or 'u' && word[i] != word[i - 1] && word[i] != word[i + 1])
+                {
+                    var variant = string.Concat(word.AsSpan(0, i), word.AsSpan(i + 1));
+                    if (!listed.Contains(variant) && !DroppedVowelWords.Contains(variant))
+                    {
+                        yield return variant;
+                    }
+                }
+            }
+        }
+    }
+
     public static WordList Create(IEnumerable<string> words, IEnumerable<string> allowed)
     {
         var allowedSet = new HashSet<string>(allowed.Select(static w => w.Trim().ToLowerInvariant().TrimEnd('^', '*')), StringComparer.Ordinal);

@@ -1,0 +1,168 @@
+namespace StreamChat.Core.Moderation.Internal;
+
+/// <summary>
+/// A stretch of text holding one number written in groups: digits split by at most three of <c>space - . ( ) / _</c>
+/// between groups ("4111.1111.1111.1111", "(415) 555-2671", "6 4 6 - 5 5 5 - 0 1 4 2", "6_1_7_5_5_5"). Card numbers,
+/// social security numbers and phone numbers are each one run, so the rules for them share one scan of the text.
+/// </summary>
+internal sealed class DigitRun
+{
+    private readonly List<int> _groupEnds = [];   // cumulative digit count at the end of each group
+    private readonly List<int> _groupTextEnds = []; // text index just after each group's last digit
+
+    private DigitRun(int start)
+    {
+        Start = start;
+    }
+
+    /// <summary>Gets the index of the run's first character (its first digit, or an opening bracket before it).</summary>
+    public int Start { get; }
+
+    /// <summary>Gets the index just after the run's last digit (or a closing bracket after it).</summary>
+    public int End { get; private set; }
+
+    /// <summary>Gets the run's digits with the separators taken out.</summary>
+    public string Digits { get; private set; } = string.Empty;
+
+    /// <summary>Gets how many digit groups the run has.</summary>
+    public int GroupCount => _groupEnds.Count;
+
+    /// <summary>Gets a value indicating whether a slash splits two groups (dates and fractions are written so, phone numbers rarely).</summary>
+    public bool HasSlash { get; private set; }
+
+    /// <summary>Gets a value indicating whether a letter touches the run ("v1234567", "AT61...").</summary>
+    public bool TouchesLetter { get; private set; }
+
+    /// <summary>Gets the one separator used between every pair of groups, or <c>'\0'</c> when they differ.</summary>
+    public char Separator { get; private set; }
+
+    /// <summary>Gets the digit count of group <paramref name="index"/>.</summary>
+    public int GroupLength(int index) => _groupEnds[index] - (index == 0 ? 0 : _groupEnds[index - 1]);
+
+    /// <summary>Gets how many digits the first <paramref name="groups"/> groups hold.</summary>
+    public int DigitsInGroups(int groups) => _groupEnds[groups - 1];
+
+    /// <summary>Gets the text index just after the last digit of the first <paramref name="groups"/> groups.</summary>
+    public int TextEndOfGroups(int groups) => _groupTextEnds[groups - 1];
+
+    /// <summary>
+    /// Gets a value indicating whether the groups count up or down by one ("1 2 3 4 5 6 7 8 9 10", "10 9 8 7 6 5"): a
+    /// countdown or a count in chat, not a number someone gives out.
+    /// </summary>
+    public bool IsCounting
+    {
+        get
+        {
+            if (GroupCount < 4)
+            {
+                return false;
+            }
+
+            var position = 0;
+            var previous = -1;
+            var step = 0;
+            for (var i = 0; i < GroupCount; i++)
+            {
+                var length = GroupLength(i);
+                if (length > 3)
+                {
+                    return false;
+                }
+
+                var value = int.Parse(Digits.AsSpan(position, length), System.Globalization.CultureInfo.InvariantCulture);
+                position += length;
+                if (i > 0)
+                {
+                    var difference = value - previous;
+                    if (difference is not (1 or -1) || (step != 0 && difference != step))
+                    {
+                        return false;
+                    }
+
+                    step = difference;
+                }
+
+                previous = value;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Every run of <paramref name="text"/> with at least <paramref name="minDigits"/> digits, in text order; <see langword="null"/> when none.</summary>
+    public static List<DigitRun>? FindAll(string text, int minDigits)
+    {
+        List<DigitRun>? runs = null;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var run = Scan(text, ref i);
+            if (run.Digits.Length >= minDigits)
+            {
+                (runs ??= []).Add(run);
+            }
+        }
+
+        return runs;
+    }
+
+    private static DigitRun Scan(string text, ref int i)
+    {
+        var start = i > 0 && text[i - 1] == '(' ? i - 1 : i;
+        var run = new DigitRun(start) { TouchesLetter = start > 0 && char.IsLetter(text[start - 1]) };
+        var digits = new System.Text.StringBuilder();
+        var separator = '\0';
+        var mixed = false;
+        while (true)
+        {
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                digits.Append(text[i++]);
+            }
+
+            run._groupEnds.Add(digits.Length);
+            run._groupTextEnds.Add(i);
+            run.End = i;
+
+            // Up to three separator characters, then a digit, continue the run.
+            var j = i;
+            var main = '\0';
+            while (j < text.Length && j - i < 3 && text[j] is ' ' or '-' or '.' or '(' or ')' or '/' or '_')
+            {
+                if (text[j] != ' ' || main == '\0')
+                {
+                    main = text[j];
+                }
+
+                j++;
+            }
+
+            if (j > i && j < text.Length && char.IsAsciiDigit(text[j]))
+            {
+                run.HasSlash |= main == '/';
+                mixed |= separator != '\0' && separator != main;
+                separator = main;
+                i = j;
+                continue;
+            }
+
+            if (i < text.Length && text[i] == ')' && start < run._groupTextEnds[0] && text[start] == '(')
+            {
+                run.End = i + 1;
+            }
+
+            run.TouchesLetter |= i < text.Length && char.IsLetter(text[i]);
+            break;
+        }
+
+        run.Digits = digits.ToString();
+        run.Separator = mixed ? '\0' : separator;
+        return run;
+    }
+}
