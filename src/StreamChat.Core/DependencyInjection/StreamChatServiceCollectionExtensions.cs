@@ -88,6 +88,8 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, ProfanityMessageModerator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, SpamMessageModerator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
+        services.TryAddSingleton<IHostilityScorer, LexiconHostilityScorer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, HostilityMessageModerator>());
 
         services.TryAddSingleton<IChatIdentityResolver, ChatIdentityResolver>();
         // Authorize: bans and time-outs. Limit: handshake rate per address (before the connection-store reads), then per-user and

@@ -67,6 +67,12 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             }
         }
 
+        var hostility = options.Moderation.Hostility;
+        if (hostility.UnsureThreshold > hostility.BlockThreshold)
+        {
+            builder.AddError($"Moderation.Hostility.UnsureThreshold ({hostility.UnsureThreshold}) must not exceed BlockThreshold ({hostility.BlockThreshold}).", "Moderation.Hostility.UnsureThreshold");
+        }
+
         return builder.Build();
     }
 }

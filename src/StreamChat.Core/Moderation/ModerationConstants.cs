@@ -16,5 +16,7 @@ internal static class ModerationConstants
 
     public const string PiiRedactedExplanation = "Your message was sent with personal information (such as an e-mail address, phone, card or account number) masked. Keep personal details out of public chat.";
 
+    public const string HostilityExplanation = "Your message was not sent because it reads as hostile toward someone. Please keep the chat respectful.";
+
     public const string UnavailableExplanation = "Your message was not sent because moderation is unavailable right now. Try again shortly.";
 }

@@ -4,7 +4,7 @@ namespace StreamChat.Core.Moderation;
 
 /// <summary>
 /// Options of moderation as a whole (configuration section <c>StreamChat:Moderation</c>): what every moderator's failure
-/// means and what the audit trail keeps, plus the options of the local rules (profanity, spam, personal data).
+/// means and what the audit trail keeps, plus the options of the local rules (profanity, spam, personal data, hostility).
 /// </summary>
 public sealed class ModerationOptions
 {
@@ -22,6 +22,10 @@ public sealed class ModerationOptions
     /// <summary>Gets the local spam rules' options.</summary>
     [ValidateObjectMembers]
     public SpamOptions Spam { get; } = new();
+
+    /// <summary>Gets the local hostility rule's options.</summary>
+    [ValidateObjectMembers]
+    public HostilityOptions Hostility { get; } = new();
 
     /// <summary>Gets the local personal-data rules' options.</summary>
     [ValidateObjectMembers]

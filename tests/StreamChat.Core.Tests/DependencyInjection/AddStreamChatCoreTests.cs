@@ -24,14 +24,14 @@ public sealed class AddStreamChatCoreTests
     }
 
     [Fact]
-    public void AddStreamChatCore_Defaults_RegistersInMemoryStoresAndThreeLocalModerators()
+    public void AddStreamChatCore_Defaults_RegistersInMemoryStoresAndFourLocalModerators()
     {
         using var provider = Build(s => s.AddStreamChatCore().Services.AddSingleton(Substitute.For<IChatBroadcaster>()));
 
         Assert.Equal("InMemoryConnectionStore", provider.GetRequiredService<IConnectionStore>().GetType().Name);
         Assert.Equal("InMemoryMessageStore", provider.GetRequiredService<IMessageStore>().GetType().Name);
         Assert.Equal(
-            ["ProfanityMessageModerator", "SpamMessageModerator", "PiiMessageModerator"],
+            ["ProfanityMessageModerator", "SpamMessageModerator", "PiiMessageModerator", "HostilityMessageModerator"],
             provider.GetServices<IMessageModerator>().Select(m => m.GetType().Name));
         Assert.NotNull(provider.GetRequiredService<IChatPipeline>());
     }

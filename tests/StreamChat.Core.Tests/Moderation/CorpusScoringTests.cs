@@ -105,7 +105,7 @@ public sealed class CorpusScoringTests
     public async Task DefaultLocalModeration_OnTheMissedClasses_DoesNotFallBelowTheScoresReachedSoFar()
     {
         var (score, report) = await ScoreAndReportAsync("classes-2026-12.tsv", "moderation-corpus-classes");
-        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = 124, ["spam"] = 100, ["pii"] = 247, ["toxicity"] = 4 };
+        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = 124, ["spam"] = 100, ["pii"] = 247, ["toxicity"] = 128 };
         foreach (var (category, floor) in floors)
         {
             var (total, caught, _) = score.Categories[category];
@@ -115,6 +115,33 @@ public sealed class CorpusScoringTests
         var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
         Assert.True(falsePositives == 0, $"{falsePositives} clean messages blocked; none were after the personal-data, profanity and spam rules landed.\n{report}\n{string.Join('\n', score.Mistakes)}");
     }
+
+    /// <summary>
+    /// The fresh batch (fresh-2026-12-02.tsv), written after the rules were tuned and scored once as written: its score
+    /// measures how the rules hold up on lines they were not fitted to. The floors are that one score; the rules were not
+    /// changed for this file, and when they change for other reasons this test says whether they still hold up.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheFreshBatch_HoldsItsOnceScoredResult()
+    {
+        var (score, report) = await ScoreAndReportAsync("fresh-2026-12-02.tsv", "moderation-corpus-fresh");
+        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = FreshFloorProfanity, ["spam"] = FreshFloorSpam, ["pii"] = FreshFloorPii, ["toxicity"] = FreshFloorToxicity };
+        foreach (var (category, floor) in floors)
+        {
+            var (total, caught, _) = score.Categories[category];
+            Assert.True(caught >= floor, $"{category}: {caught}/{total} caught, below the {floor} of the once-scored fresh batch.\n{report}");
+        }
+
+        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
+        Assert.True(falsePositives <= FreshMaxFalsePositives, $"{falsePositives} clean messages blocked, more than the {FreshMaxFalsePositives} of the once-scored fresh batch.\n{report}\n{string.Join('\n', score.Mistakes)}");
+    }
+
+    // The one score of 2026-12-02 (docs/moderation.md): profanity 9/12, spam 8/8, pii 22/23, toxicity 21/48, 3 of 58 clean blocked.
+    private const int FreshFloorProfanity = 9;
+    private const int FreshFloorSpam = 8;
+    private const int FreshFloorPii = 22;
+    private const int FreshFloorToxicity = 21;
+    private const int FreshMaxFalsePositives = 3;
 
     private async Task<(Score Score, string Report)> ScoreAndReportAsync(string file, string reportName)
     {
