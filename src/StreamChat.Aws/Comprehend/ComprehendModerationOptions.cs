@@ -48,7 +48,14 @@ public sealed class ComprehendModerationOptions
     /// <summary>Gets or sets a factory for the credentials; the default is AWSSDK.Core's default credential chain.</summary>
     public Func<IServiceProvider, AWSCredentials>? CredentialsFactory { get; set; }
 
-    /// <summary>Gets the sentiment rule (the original deployment's: NEGATIVE above 0.8 is blocked).</summary>
+    /// <summary>
+    /// Gets or sets which of the messages the local rules allowed Comprehend is asked about. Comprehend's per-call minimum
+    /// is most of the AWS host's running cost, so by default it sees only what the local rules cannot settle.
+    /// </summary>
+    /// <value>The default is <see cref="ComprehendCallPolicy.UnsureOrUntrusted"/>.</value>
+    public ComprehendCallPolicy CallFor { get; set; } = ComprehendCallPolicy.UnsureOrUntrusted;
+
+    /// <summary>Gets the sentiment rule (the original deployment's: NEGATIVE above 0.8 is blocked). Off by default.</summary>
     [ValidateObjectMembers]
     public ComprehendSentimentOptions Sentiment { get; } = new();
 
@@ -61,12 +68,31 @@ public sealed class ComprehendModerationOptions
     public ComprehendToxicityOptions Toxicity { get; } = new();
 }
 
+/// <summary>Which messages the Comprehend moderator sends to Comprehend.</summary>
+public enum ComprehendCallPolicy
+{
+    /// <summary>
+    /// Only what the local rules cannot settle: the toxicity (and sentiment) call for senders who are not trusted in the
+    /// stream (<see cref="IUserTrust"/>: new, or flagged recently) and for text the local hostility score is unsure about
+    /// (<see cref="HostilityOptions.UnsureThreshold"/>); the personal-data call for text that may hold personal data the
+    /// local rules did not find (five digits or more, an <c>@</c>, a spelled "at ... dot").
+    /// </summary>
+    UnsureOrUntrusted = 0,
+
+    /// <summary>Every message the local rules allowed, with every enabled call: the original deployment's behaviour, and its cost.</summary>
+    EveryMessage = 1,
+}
+
 /// <summary>The sentiment rule: <c>DetectSentiment</c>.</summary>
+/// <remarks>
+/// Off by default: it blocks ordinary negative chat ("this ref is terrible", "worst patch ever"), which live chat is full
+/// of, and hostility is caught by the toxicity call and the local hostility rule instead.
+/// </remarks>
 public sealed class ComprehendSentimentOptions
 {
     /// <summary>Gets or sets a value indicating whether the rule runs.</summary>
-    /// <value>The default is <see langword="true"/>.</value>
-    public bool Enabled { get; set; } = true;
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool Enabled { get; set; }
 
     /// <summary>Gets or sets the NEGATIVE confidence above which a message whose overall sentiment is NEGATIVE is blocked.</summary>
     /// <value>The default is 0.8.</value>

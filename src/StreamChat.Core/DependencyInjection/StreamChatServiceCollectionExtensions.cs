@@ -89,6 +89,7 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, SpamMessageModerator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, PiiMessageModerator>());
         services.TryAddSingleton<IHostilityScorer, LexiconHostilityScorer>();
+        services.TryAddSingleton<IUserTrust, InMemoryUserTrust>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageModerator, HostilityMessageModerator>());
 
         services.TryAddSingleton<IChatIdentityResolver, ChatIdentityResolver>();

@@ -67,6 +67,12 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             }
         }
 
+        var flaggedFor = options.Moderation.Trust.FlaggedFor;
+        if (flaggedFor < TimeSpan.Zero || flaggedFor > TimeSpan.FromDays(365))
+        {
+            builder.AddError($"Moderation.Trust.FlaggedFor ({flaggedFor}) must be between 00:00:00 and 365.00:00:00.", "Moderation.Trust.FlaggedFor");
+        }
+
         var hostility = options.Moderation.Hostility;
         if (hostility.UnsureThreshold > hostility.BlockThreshold)
         {

@@ -23,6 +23,10 @@ public sealed class ModerationOptions
     [ValidateObjectMembers]
     public SpamOptions Spam { get; } = new();
 
+    /// <summary>Gets the options of the user trust levels that paid moderators read to decide whom to check.</summary>
+    [ValidateObjectMembers]
+    public TrustOptions Trust { get; } = new();
+
     /// <summary>Gets the local hostility rule's options.</summary>
     [ValidateObjectMembers]
     public HostilityOptions Hostility { get; } = new();

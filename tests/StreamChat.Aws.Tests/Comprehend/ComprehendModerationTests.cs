@@ -33,9 +33,65 @@ public sealed class ComprehendModerationTests : IAsyncLifetime
                 o.Endpoint = _comprehend.Endpoint;
                 o.Region = _comprehend.Region;
                 o.CredentialsFactory = static _ => SigV4Verifier.Credentials;
+
+                // Most tests here are about what Comprehend's answers do, so every call is made for every message (the
+                // original deployment's behaviour); the gating tests below use the defaults.
+                if (configure != GatedDefaults)
+                {
+                    o.CallFor = ComprehendCallPolicy.EveryMessage;
+                    o.Sentiment.Enabled = true;
+                }
+
                 configure?.Invoke(o);
             });
         });
+
+    private static readonly Action<ComprehendModerationOptions> GatedDefaults = static _ => { };
+
+    [Fact]
+    public async Task ByDefault_TrustedUsersCleanChatMakesNoCall_NewHostileFlaggedAndUnsureGetTheToxicityCall_NumbersThePiiCall()
+    {
+        await using var host = await StartAsync(GatedDefaults, chat => chat.Moderation.Trust.MessagesToTrust = 2);
+        var (ana, ben) = await PairAsync(host);
+        await using var _ = ana;
+        await using var __ = ben;
+
+        // New in the stream: the toxicity call only (no digits, no '@': nothing for the personal-data call).
+        await ana.SendMessageAsync("hello everyone");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(["DetectToxicContent"], _comprehend.Calls.Select(c => c.Operation).ToArray());
+        await ana.SendMessageAsync("great stream");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(2, _comprehend.Calls.Count);
+
+        // Trusted now: clean chat costs nothing, and sentiment is off ("awful" would have been NEGATIVE above 0.8).
+        await ana.SendMessageAsync("this stream is awful and so is everything");
+        Assert.Equal("this stream is awful and so is everything", (await ben.ReceiveAsync("message")).GetProperty("message").GetString());
+        Assert.Equal(2, _comprehend.Calls.Count);
+
+        // Text the local hostility score is unsure about is checked even for a trusted user.
+        await ana.SendMessageAsync("you're trash");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(3, _comprehend.CallCount("DetectToxicContent"));
+
+        // Five digits: the personal-data call.
+        await ana.SendMessageAsync("my locker code is 55123");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(1, _comprehend.CallCount("DetectPiiEntities"));
+
+        // Profanity does not flag (the word list settles it); a message blocked as hostile does, and the next clean message is checked again.
+        await ana.SendMessageAsync("you are a bastard");
+        Assert.Equal("profanity", (await ana.ReceiveAsync("message_blocked")).GetProperty("reason").GetString());
+        await ana.SendMessageAsync("fine then");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(3, _comprehend.CallCount("DetectToxicContent"));
+        await ana.SendMessageAsync("you are such a moron");
+        Assert.Equal("toxicity", (await ana.ReceiveAsync("message_blocked")).GetProperty("reason").GetString());
+        await ana.SendMessageAsync("sorry about that");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(4, _comprehend.CallCount("DetectToxicContent"));
+        Assert.Equal(0, _comprehend.CallCount("DetectSentiment"));
+    }
 
     private static async Task<(IChatTestConnection Sender, IChatTestConnection Other)> PairAsync(ApiGatewayLambdaHost host)
     {

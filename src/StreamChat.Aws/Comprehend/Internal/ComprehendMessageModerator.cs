@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using StreamChat.Core;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Protocol;
 
@@ -30,11 +31,20 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     private readonly HashSet<string> _toxicLabels;
     private readonly MemoryCache? _cache;
     private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _skipped;
+    private readonly IHostilityScorer _hostility;
+    private readonly IUserTrust _trust;
+    private readonly double _unsureFrom;
 
-    public ComprehendMessageModerator(ComprehendClient client, IOptions<ComprehendModerationOptions> options)
+    public ComprehendMessageModerator(ComprehendClient client, IOptions<ComprehendModerationOptions> options, IHostilityScorer hostility, IUserTrust trust, IOptions<StreamChatOptions> chatOptions)
     {
+        ArgumentNullException.ThrowIfNull(chatOptions);
         _client = client;
         _options = options.Value;
+        _hostility = hostility;
+        _trust = trust;
+        _unsureFrom = chatOptions.Value.Moderation.Hostility.UnsureThreshold;
+        _skipped = client.Meter.CreateCounter<long>("streamchat.comprehend.skipped", "{message}", "Messages the local rules settled, so Comprehend was not called.");
         _piiTypes = new HashSet<string>(_options.Pii.EntityTypes, StringComparer.Ordinal);
         _toxicLabels = new HashSet<string>(_options.Toxicity.Labels, StringComparer.Ordinal);
         _cache = _options.CacheDuration > TimeSpan.Zero ? new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.CacheSize }) : null;
@@ -45,14 +55,18 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(context);
         var text = context.Text;
-        if (!_options.Sentiment.Enabled && !_options.Pii.Enabled && !_options.Toxicity.Enabled)
+        var plan = Plan(context);
+        if (!plan.Any)
         {
+            _skipped.Add(1);
             return ModerationResult.Allowed;
         }
 
+        // The verdict depends on which calls were made, so the plan is part of the key.
+        var key = plan.Key + text;
         if (_cache is not null)
         {
-            if (_cache.TryGetValue(text, out ModerationResult cached))
+            if (_cache.TryGetValue(key, out ModerationResult cached))
             {
                 _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
                 return cached;
@@ -66,23 +80,53 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
         ModerationResult verdict;
         try
         {
-            verdict = await DecideAsync(text, timeout.Token).ConfigureAwait(false);
+            verdict = await DecideAsync(text, plan, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"Comprehend did not answer within {_options.Timeout.TotalMilliseconds:F0} ms.", ex);
         }
 
-        _cache?.Set(text, verdict, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.CacheDuration });
+        _cache?.Set(key, verdict, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.CacheDuration });
         return verdict;
     }
 
-    private async Task<ModerationResult> DecideAsync(string text, CancellationToken cancellationToken)
+    /// <summary>Which calls this message gets under <see cref="ComprehendModerationOptions.CallFor"/>.</summary>
+    internal CallPlan Plan(ModerationContext context)
+    {
+        if (_options.CallFor == ComprehendCallPolicy.EveryMessage)
+        {
+            return new CallPlan(_options.Pii.Enabled, _options.Toxicity.Enabled, _options.Sentiment.Enabled);
+        }
+
+        var judge = (_options.Toxicity.Enabled || _options.Sentiment.Enabled)
+            && (_trust.GetLevel(context.StreamId, context.UserId) != UserTrustLevel.Trusted || _hostility.Score(context.Text).Value >= _unsureFrom);
+        var pii = _options.Pii.Enabled && MayHoldPersonalData(context.Text);
+        return new CallPlan(pii, judge && _options.Toxicity.Enabled, judge && _options.Sentiment.Enabled);
+    }
+
+    /// <summary>Five digits or more, an "@", or a spelled "at" with a "dot": what the local personal-data rules may have missed.</summary>
+    internal static bool MayHoldPersonalData(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c) && ++digits >= 5)
+            {
+                return true;
+            }
+        }
+
+        return text.Contains('@', StringComparison.Ordinal)
+            || (text.Contains(" at ", StringComparison.OrdinalIgnoreCase) && text.Contains("dot", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async Task<ModerationResult> DecideAsync(string text, CallPlan plan, CancellationToken cancellationToken)
     {
         var language = _options.LanguageCode;
-        var pii = _options.Pii.Enabled ? _client.DetectPiiEntitiesAsync(Truncate(text, PiiMaxBytes), language, cancellationToken) : null;
-        var toxic = _options.Toxicity.Enabled ? _client.DetectToxicContentAsync(Segments(text), language, cancellationToken) : null;
-        var sentiment = _options.Sentiment.Enabled ? _client.DetectSentimentAsync(Truncate(text, SentimentMaxBytes), language, cancellationToken) : null;
+        var pii = plan.Pii ? _client.DetectPiiEntitiesAsync(Truncate(text, PiiMaxBytes), language, cancellationToken) : null;
+        var toxic = plan.Toxicity ? _client.DetectToxicContentAsync(Segments(text), language, cancellationToken) : null;
+        var sentiment = plan.Sentiment ? _client.DetectSentimentAsync(Truncate(text, SentimentMaxBytes), language, cancellationToken) : null;
 
         // All three are in flight together; one failure fails the message (and the failure mode decides).
         await Task.WhenAll(new Task?[] { pii, toxic, sentiment }.OfType<Task>()).ConfigureAwait(false);
@@ -205,4 +249,14 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     }
 
     public void Dispose() => _cache?.Dispose();
+
+    /// <summary>The Comprehend calls one message gets.</summary>
+    internal readonly record struct CallPlan(bool Pii, bool Toxicity, bool Sentiment)
+    {
+        public bool Any => Pii || Toxicity || Sentiment;
+
+        public int Count => (Pii ? 1 : 0) + (Toxicity ? 1 : 0) + (Sentiment ? 1 : 0);
+
+        public string Key => (Pii ? "p" : "-") + (Toxicity ? "t" : "-") + (Sentiment ? "s:" : "-:");
+    }
 }

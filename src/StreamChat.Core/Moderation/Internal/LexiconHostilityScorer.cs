@@ -14,6 +14,11 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
     private const int MaxStar = 4;
     private const int StackTokens = 128;
 
+    /// <summary>The score of a message with a word of a hostile class but no pattern: unsure, for a remote moderator to judge.</summary>
+    internal const double SensitiveWordScore = 0.45;
+
+    private static readonly string[] SensitiveClasses = ["insult", "violent", "brutal", "die", "harm", "group", "groupadj", "hostile", "punish", "smell"];
+
     private static readonly Dictionary<string, string[]> Expansions = new(StringComparer.Ordinal)
     {
         ["youre"] = ["you", "are"], ["u"] = ["you"], ["ill"] = ["i", "will"], ["im"] = ["i", "am"], ["ive"] = ["i", "have"],
@@ -37,6 +42,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
     private readonly Dictionary<int, List<Pattern>> _byWord = [];
     private readonly ulong _gameMask;
     private readonly ulong _anchorMask;
+    private readonly ulong _sensitiveMask;
 
     public LexiconHostilityScorer()
         : this(WordList.ReadEmbedded("hostility-en.txt"))
@@ -105,6 +111,10 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
 
         _gameMask = ClassMask("game");
         _anchorMask = ClassMask("anchor");
+        foreach (var name in SensitiveClasses)
+        {
+            _sensitiveMask |= ClassMask(name);
+        }
 #if NET9_0_OR_GREATER
         _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 #endif
@@ -146,6 +156,12 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
     }
 
     private HostilityScore Match(ReadOnlySpan<int> ids, ulong messageMask)
+    {
+        var best = MatchPatterns(ids, messageMask);
+        return best.Value == 0 && (messageMask & _sensitiveMask) != 0 ? new HostilityScore(SensitiveWordScore, "toxicity.words") : best;
+    }
+
+    private HostilityScore MatchPatterns(ReadOnlySpan<int> ids, ulong messageMask)
     {
         var best = HostilityScore.None;
         for (var position = 0; position < ids.Length; position++)

@@ -18,9 +18,11 @@ internal sealed partial class ModerationRunner
     private readonly AuditTrail _audit;
     private readonly ModerationOptions _options;
     private readonly ILogger _logger;
+    private readonly IUserTrust _trust;
 
-    public ModerationRunner(IEnumerable<IMessageModerator> moderators, AuditTrail audit, IOptions<StreamChatOptions> options, ILogger<ModerationRunner> logger)
+    public ModerationRunner(IEnumerable<IMessageModerator> moderators, AuditTrail audit, IOptions<StreamChatOptions> options, ILogger<ModerationRunner> logger, IUserTrust trust)
     {
+        _trust = trust;
         _moderators = moderators.ToArray();
         _audit = audit;
         _options = options.Value.Moderation;
@@ -68,6 +70,12 @@ internal sealed partial class ModerationRunner
         if (!verdict.IsBlocked)
         {
             verdict = redaction;
+        }
+
+        // An outage says nothing about the sender; every other decision feeds their trust level.
+        if (verdict.Rule != UnavailableRule)
+        {
+            _trust.Record(context.StreamId, context.UserId, verdict);
         }
 
         await AuditAsync(context, verdict, original, cancellationToken).ConfigureAwait(false);
