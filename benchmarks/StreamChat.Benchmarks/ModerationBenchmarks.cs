@@ -7,7 +7,7 @@ using StreamChat.Core.Moderation;
 namespace StreamChat.Benchmarks;
 
 /// <summary>
-/// The whole default local moderation pipeline (profanity, then spam, then personal data, stopping at
+/// The whole default local moderation pipeline (profanity, then spam, then personal data, then hostility, stopping at
 /// the first block) on a realistic live-chat mix: 85% clean messages and 15% that a rule blocks, drawn
 /// from the labelled corpus, sent by 1,000 different users. One operation is one message.
 /// </summary>
@@ -73,6 +73,9 @@ public class ModerationBenchmarks
 
     [Benchmark(OperationsPerInvoke = MixSize, Description = "personal-data rules alone")]
     public int Pii() => RunOne(2);
+
+    [Benchmark(OperationsPerInvoke = MixSize, Description = "hostility rule alone")]
+    public int Hostility() => RunOne(3);
 
     private int RunOne(int index)
     {
