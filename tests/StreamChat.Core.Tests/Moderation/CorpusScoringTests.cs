@@ -137,6 +137,39 @@ public sealed class CorpusScoringTests
     }
 
     // The one score of 2026-12-02 (docs/moderation.md): profanity 9/12, spam 8/8, pii 22/23, toxicity 21/48, 3 of 58 clean blocked.
+    /// <summary>
+    /// Hostility round 2 (hostility-round2-2026-12-02.tsv): written before the second round of hostility rules, scored once
+    /// (toxicity 41/90), then tuned on; the floors are the score after tuning.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnHostilityRoundTwo_DoesNotFallBelowTheScoresReachedSoFar()
+    {
+        var (score, report) = await ScoreAndReportAsync("hostility-round2-2026-12-02.tsv", "moderation-corpus-hostility-round2");
+        var (total, caught, _) = score.Categories["toxicity"];
+        Assert.True(caught >= RoundTwoFloorToxicity, $"toxicity: {caught}/{total} caught, below the {RoundTwoFloorToxicity} reached before.\n{report}");
+        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
+        Assert.True(falsePositives <= RoundTwoMaxFalsePositives, $"{falsePositives} clean messages blocked.\n{report}\n{string.Join('\n', score.Mistakes)}");
+    }
+
+    // First score 41/90 with 3 of 45 clean blocked; after the second round 86/90 with 1.
+    private const int RoundTwoFloorToxicity = 86;
+    private const int RoundTwoMaxFalsePositives = 1;
+
+    /// <summary>The last batch (last-2026-12-02.tsv): written after the second round of rules, scored once; its one score is the floor.</summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheLastBatch_HoldsItsOnceScoredResult()
+    {
+        var (score, report) = await ScoreAndReportAsync("last-2026-12-02.tsv", "moderation-corpus-last");
+        var (total, caught, _) = score.Categories["toxicity"];
+        Assert.True(caught >= LastFloorToxicity, $"toxicity: {caught}/{total} caught, below the {LastFloorToxicity} of the once-scored last batch.\n{report}");
+        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
+        Assert.True(falsePositives <= LastMaxFalsePositives, $"{falsePositives} clean messages blocked, more than the {LastMaxFalsePositives} of the once-scored last batch.\n{report}\n{string.Join('\n', score.Mistakes)}");
+    }
+
+    // The one score of 2026-12-02 (docs/moderation.md): toxicity 22/55, 3 of 34 clean blocked.
+    private const int LastFloorToxicity = 22;
+    private const int LastMaxFalsePositives = 3;
+
     private const int FreshFloorProfanity = 9;
     private const int FreshFloorSpam = 8;
     private const int FreshFloorPii = 22;

@@ -49,6 +49,7 @@ public sealed class LocalModeratorTests
     [InlineData("sh1t happens", "leet 1")]
     [InlineData("f*ck this", "star")]
     [InlineData("f**k this", "two stars")]
+    [InlineData("f#ck off", "hash for a letter")]
     [InlineData("you @sshole", "at sign")]
     [InlineData("$hit", "dollar")]
     [InlineData("b!tch", "exclamation inside")]

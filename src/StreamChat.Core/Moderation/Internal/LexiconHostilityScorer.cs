@@ -43,6 +43,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
     private readonly ulong _gameMask;
     private readonly ulong _anchorMask;
     private readonly ulong _sensitiveMask;
+    private readonly ulong _youMask;
 
     public LexiconHostilityScorer()
         : this(WordList.ReadEmbedded("hostility-en.txt"))
@@ -111,6 +112,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
 
         _gameMask = ClassMask("game");
         _anchorMask = ClassMask("anchor");
+        _youMask = ClassMask("you");
         foreach (var name in SensitiveClasses)
         {
             _sensitiveMask |= ClassMask(name);
@@ -125,6 +127,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
         Word,
         Class,
         Any,
+        End,
     }
 
     private enum Quantifier
@@ -207,7 +210,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
                 continue;
             }
 
-            if (!Matches(pattern.Slots, 0, ids, position))
+            if ((pattern.NeedsAddressee && (messageMask & _youMask) == 0) || !Matches(pattern.Slots, 0, ids, position))
             {
                 continue;
             }
@@ -234,6 +237,8 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
         var current = slots[slot];
         switch (current.Quantifier)
         {
+            case Quantifier.One when current.Kind == SlotKind.End:
+                return position == ids.Length;
             case Quantifier.One:
                 return position < ids.Length && Fits(current, ids[position]) && Matches(slots, slot + 1, ids, position + 1);
             case Quantifier.Optional:
@@ -261,6 +266,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
     private bool Fits(Slot slot, int id) => slot.Kind switch
     {
         SlotKind.Any => true,
+        SlotKind.End => false,
         SlotKind.Word => id == slot.Value,
         _ => id != Unknown && (_masks[id] & (1UL << slot.Value)) != 0,
     };
@@ -372,6 +378,11 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
                 return new Slot(SlotKind.Any, 0, Quantifier.One);
             }
 
+            if (part == "$")
+            {
+                return new Slot(SlotKind.End, 0, Quantifier.One);
+            }
+
             if (!part.StartsWith('@'))
             {
                 return new Slot(SlotKind.Word, Id(part), Quantifier.One);
@@ -383,10 +394,10 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
                 ? new Slot(SlotKind.Class, bit, quantifier)
                 : throw new InvalidOperationException($"The hostility pattern '{line}' names the unknown class '{name}'.");
         }).ToArray();
-        return new Pattern(weight, parts[1], slots, flags.Contains("game"), flags.Contains("anchor"));
+        return new Pattern(weight, parts[1], slots, flags.Contains("game"), flags.Contains("anchor"), flags.Contains("you"));
     }
 
     private readonly record struct Slot(SlotKind Kind, int Value, Quantifier Quantifier);
 
-    private sealed record Pattern(double Weight, string Rule, Slot[] Slots, bool VoidedByGame, bool RaisedByAnchor);
+    private sealed record Pattern(double Weight, string Rule, Slot[] Slots, bool VoidedByGame, bool RaisedByAnchor, bool NeedsAddressee);
 }

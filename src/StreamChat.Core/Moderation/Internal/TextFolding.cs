@@ -91,7 +91,7 @@ internal static class TextFolding
     };
 
     /// <summary>True for the symbols chat users put in place of letters.</summary>
-    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '¡' or '¿' or '|' or '+' or '*' or '€' or '£' or '¢';
+    public static bool IsLeetSymbol(char c) => c is '@' or '$' or '!' or '¡' or '¿' or '|' or '+' or '*' or '#' or '€' or '£' or '¢';
 
     /// <summary>Gets the letters of upside-down text that no upright word uses ("ʇıɥs" is "shit" turned over).</summary>
     public static System.Buffers.SearchValues<char> UpsideDownMarks { get; } = System.Buffers.SearchValues.Create("ɐɔǝɟƃɥɾʞɯɹʇʌʍʎ");
@@ -137,6 +137,7 @@ internal static class TextFolding
         '8' => 'b',
         '9' => 'g',
         '£' => 'l',
+        '#' => '*', // a masked letter, like '*'
         _ => c,
     };
 }
