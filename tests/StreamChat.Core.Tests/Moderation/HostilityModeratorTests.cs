@@ -21,7 +21,7 @@ public sealed class HostilityModeratorTests
     [Theory]
     [InlineData("you are such a moron", "toxicity.insult")]
     [InlineData("ur a complete waste of space", "toxicity.insult")]
-    [InlineData("What a LOSER lol", "toxicity.insult")]
+    [InlineData("What a LOSER you are lol", "toxicity.insult")]
     [InlineData("the host is a clown", "toxicity.insult")]
     [InlineData("i'll find you after school", "toxicity.threat")]
     [InlineData("im gonna stab you irl", "toxicity.threat")]
@@ -60,6 +60,8 @@ public sealed class HostilityModeratorTests
     [InlineData("do everyone a favor and hydrate")]
     [InlineData("this ref is terrible")]
     [InlineData("I feel so stupid")]
+    [InlineData("i'm such an idiot, forgot to save")]
+    [InlineData("the villain is such a creep")]
     public void OrdinaryAndGameTalk_Passes(string text)
     {
         Assert.False(Moderate(text).IsBlocked, $"'{text}' was blocked ({Moderate(text).Rule})");
@@ -69,6 +71,7 @@ public sealed class HostilityModeratorTests
     [InlineData("i'm going to kill you")]  // no game, no real-world anchor
     [InlineData("you're trash")]
     [InlineData("what an ugly skin")]
+    [InlineData("what a loser move")]  // no person named: unsure, not blocked
     public void Unsure_PassesLocally_ButScoresInTheUnsureBand(string text)
     {
         var score = Scorer.Score(text);

@@ -112,7 +112,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
 
         _gameMask = ClassMask("game");
         _anchorMask = ClassMask("anchor");
-        _youMask = ClassMask("you");
+        _youMask = ClassMask("you") | ClassMask("person");
         foreach (var name in SensitiveClasses)
         {
             _sensitiveMask |= ClassMask(name);
