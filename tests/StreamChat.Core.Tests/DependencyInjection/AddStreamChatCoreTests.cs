@@ -104,6 +104,11 @@ public sealed class AddStreamChatCoreTests
         { "RateLimits.Stream.Window", o => o.RateLimits.Stream.Window = TimeSpan.FromMilliseconds(100) },
         { "PermitLimit", o => o.RateLimits.Stream.PermitLimit = 0 },
         { "RateLimits.Viewer.Window", o => o.RateLimits.Viewer.Window = TimeSpan.FromDays(2) },
+        { "BlockThreshold", o => o.Moderation.Hostility.BlockThreshold = 1.5 },
+        { "UnsureThreshold", o => o.Moderation.Hostility.UnsureThreshold = 0.9 },
+        { "MessagesToTrust", o => o.Moderation.Trust.MessagesToTrust = -1 },
+        { "FlaggedFor", o => o.Moderation.Trust.FlaggedFor = TimeSpan.FromDays(400) },
+        { "PhoneRegions", o => o.Moderation.Pii.PhoneRegions.Add("XX") },
     };
 
     [Theory]
