@@ -20,18 +20,24 @@ public enum UserTrustLevel
 /// Keeps each user's standing per stream from the moderation decisions on their messages. The moderation step records
 /// every decision after all moderators ran; moderators read the level before it is recorded.
 /// </summary>
-/// <remarks>Implementations must be safe to call concurrently and must not block. The default keeps a bounded table in process memory.</remarks>
+/// <remarks>
+/// Implementations must be safe to call concurrently. The default keeps a bounded table in process memory; a shared store
+/// (DynamoDB, Redis) can implement it so that trust holds across Lambda instances and nodes.
+/// </remarks>
 public interface IUserTrust
 {
     /// <summary>Gets the user's trust level in the stream.</summary>
     /// <param name="streamId">The stream.</param>
     /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The level; <see cref="UserTrustLevel.New"/> for a user never seen.</returns>
-    UserTrustLevel GetLevel(string streamId, string userId);
+    ValueTask<UserTrustLevel> GetLevelAsync(string streamId, string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Records the moderation decision on one of the user's messages.</summary>
     /// <param name="streamId">The stream.</param>
     /// <param name="userId">The user.</param>
     /// <param name="verdict">What moderation decided.</param>
-    void Record(string streamId, string userId, ModerationResult verdict);
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the decision is recorded.</returns>
+    ValueTask RecordAsync(string streamId, string userId, ModerationResult verdict, CancellationToken cancellationToken = default);
 }

@@ -110,14 +110,14 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
                 window.HostileLocal += hostile ? 1 : 0;
                 window.HostileGated += hostile ? 1 : 0;
                 window.HostileEvery += hostile ? 1 : 0;
-                trust.Record(context.StreamId, context.UserId, verdict);
+                await trust.RecordAsync(context.StreamId, context.UserId, verdict);
                 continue;
             }
 
-            var level = trust.GetLevel(context.StreamId, context.UserId);
+            var level = await trust.GetLevelAsync(context.StreamId, context.UserId);
             window.Untrusted += level == UserTrustLevel.Trusted ? 0 : 1;
             window.Flagged += level == UserTrustLevel.Flagged ? 1 : 0;
-            var plan = comprehend.Plan(context);
+            var plan = await comprehend.PlanAsync(context, CancellationToken.None);
             window.Calls += plan.Count;
             window.PiiCalls += plan.Pii ? 1 : 0;
             window.EveryCalls += 2; // personal data and toxicity (sentiment is off by default)
@@ -125,7 +125,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
             window.HostileEvery += hostile ? 1 : 0; // every message asked: the oracle catches it
             var caught = hostile && plan.Toxicity;
             window.HostileGated += caught ? 1 : 0;
-            trust.Record(context.StreamId, context.UserId, caught ? ModerationResult.Block(StreamChat.Core.Protocol.BlockReason.Toxicity, "comprehend.toxicity.insult", "x") : ModerationResult.Allowed);
+            await trust.RecordAsync(context.StreamId, context.UserId, caught ? ModerationResult.Block(StreamChat.Core.Protocol.BlockReason.Toxicity, "comprehend.toxicity.insult", "x") : ModerationResult.Allowed);
         }
 
         report

@@ -104,90 +104,65 @@ public sealed class CorpusScoringTests
     [Fact]
     public async Task DefaultLocalModeration_OnTheMissedClasses_DoesNotFallBelowTheScoresReachedSoFar()
     {
-        var (score, report) = await ScoreAndReportAsync("classes-2026-12.tsv", "moderation-corpus-classes");
-        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = 124, ["spam"] = 100, ["pii"] = 247, ["toxicity"] = 126 }; // 128 before "what a"/"such a" + insult needed a person named (ordinary chat said "what a loser move")
-        foreach (var (category, floor) in floors)
-        {
-            var (total, caught, _) = score.Categories[category];
-            Assert.True(caught >= floor, $"{category}: {caught}/{total} caught, below the {floor} reached before.\n{report}");
-        }
-
-        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
-        Assert.True(falsePositives == 0, $"{falsePositives} clean messages blocked; none were after the personal-data, profanity and spam rules landed.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        // Toxicity was 128 before "what a / such a" + insult needed a person named (ordinary chat said "what a loser move").
+        await AssertFloorsAsync("classes-2026-12.tsv", "moderation-corpus-classes", "reached so far", maxFalsePositives: 0, ("profanity", 124), ("spam", 100), ("pii", 247), ("toxicity", 126));
     }
 
     /// <summary>
-    /// The fresh batch (fresh-2026-12-02.tsv), written after the rules were tuned and scored once as written: its score
-    /// measures how the rules hold up on lines they were not fitted to. The floors are that one score; the rules were not
-    /// changed for this file, and when they change for other reasons this test says whether they still hold up.
+    /// The fresh batch (fresh-2026-12-02.tsv), written after the first round of rules and scored once as written: profanity
+    /// 9/12, spam 8/8, pii 22/23, toxicity 21/48, 3 of 58 clean blocked (docs/moderation.md). Its misses were seen before
+    /// the second round of hostility rules, so what it scores since (the floors: profanity 10, toxicity 28, 2 clean
+    /// blocked) is no longer blind; last-2026-12-02.tsv is.
     /// </summary>
     [Fact]
     public async Task DefaultLocalModeration_OnTheFreshBatch_HoldsItsOnceScoredResult()
     {
-        var (score, report) = await ScoreAndReportAsync("fresh-2026-12-02.tsv", "moderation-corpus-fresh");
-        var floors = new Dictionary<string, int>(StringComparer.Ordinal) { ["profanity"] = FreshFloorProfanity, ["spam"] = FreshFloorSpam, ["pii"] = FreshFloorPii, ["toxicity"] = FreshFloorToxicity };
-        foreach (var (category, floor) in floors)
-        {
-            var (total, caught, _) = score.Categories[category];
-            Assert.True(caught >= floor, $"{category}: {caught}/{total} caught, below the {floor} of the once-scored fresh batch.\n{report}");
-        }
-
-        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
-        Assert.True(falsePositives <= FreshMaxFalsePositives, $"{falsePositives} clean messages blocked, more than the {FreshMaxFalsePositives} of the once-scored fresh batch.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        await AssertFloorsAsync("fresh-2026-12-02.tsv", "moderation-corpus-fresh", "of the once-scored fresh batch", maxFalsePositives: 2, ("profanity", 10), ("spam", 8), ("pii", 22), ("toxicity", 28));
     }
 
-    // The one score of 2026-12-02 (docs/moderation.md): profanity 9/12, spam 8/8, pii 22/23, toxicity 21/48, 3 of 58 clean blocked.
     /// <summary>
-    /// Hostility round 2 (hostility-round2-2026-12-02.tsv): written before the second round of hostility rules, scored once
-    /// (toxicity 41/90), then tuned on; the floors are the score after tuning.
+    /// Hostility round 2 (hostility-round2-2026-12-02.tsv): written before the second round of hostility rules and scored
+    /// once (toxicity 41/90, 3 of 45 clean blocked), then tuned on; the floors are the score after tuning (86/90, 1).
     /// </summary>
     [Fact]
     public async Task DefaultLocalModeration_OnHostilityRoundTwo_DoesNotFallBelowTheScoresReachedSoFar()
     {
-        var (score, report) = await ScoreAndReportAsync("hostility-round2-2026-12-02.tsv", "moderation-corpus-hostility-round2");
-        var (total, caught, _) = score.Categories["toxicity"];
-        Assert.True(caught >= RoundTwoFloorToxicity, $"toxicity: {caught}/{total} caught, below the {RoundTwoFloorToxicity} reached before.\n{report}");
-        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
-        Assert.True(falsePositives <= RoundTwoMaxFalsePositives, $"{falsePositives} clean messages blocked.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        await AssertFloorsAsync("hostility-round2-2026-12-02.tsv", "moderation-corpus-hostility-round2", "reached so far", maxFalsePositives: 1, ("toxicity", 86));
     }
 
-    // First score 41/90 with 3 of 45 clean blocked; after the second round 86/90 with 1.
-    private const int RoundTwoFloorToxicity = 86;
-    private const int RoundTwoMaxFalsePositives = 1;
-
-    /// <summary>The last batch (last-2026-12-02.tsv): written after the second round of rules, scored once; its one score is the floor.</summary>
+    /// <summary>
+    /// The last batch (last-2026-12-02.tsv): written after the second round of rules and scored once (toxicity 22/55, 3 of
+    /// 34 clean blocked); nothing was tuned on it. Its one score is the floor.
+    /// </summary>
     [Fact]
     public async Task DefaultLocalModeration_OnTheLastBatch_HoldsItsOnceScoredResult()
     {
-        var (score, report) = await ScoreAndReportAsync("last-2026-12-02.tsv", "moderation-corpus-last");
-        var (total, caught, _) = score.Categories["toxicity"];
-        Assert.True(caught >= LastFloorToxicity, $"toxicity: {caught}/{total} caught, below the {LastFloorToxicity} of the once-scored last batch.\n{report}");
-        var falsePositives = AllowCategories.Sum(c => score.Categories[c].Caught);
-        Assert.True(falsePositives <= LastMaxFalsePositives, $"{falsePositives} clean messages blocked, more than the {LastMaxFalsePositives} of the once-scored last batch.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        await AssertFloorsAsync("last-2026-12-02.tsv", "moderation-corpus-last", "of the once-scored last batch", maxFalsePositives: 3, ("toxicity", 22));
     }
 
-    // The one score of 2026-12-02 (docs/moderation.md): toxicity 22/55, 3 of 34 clean blocked.
-    /// <summary>The clean chat batch (clean-2026-12-02.tsv): ordinary chat written to measure false positives, scored once; its one score is the bound.</summary>
+    /// <summary>
+    /// The clean chat batch (clean-2026-12-02.tsv): 80 lines of ordinary chat, scored once as written: 3 blocked ("i'm such
+    /// an idiot", "what a loser move", a villain "such a creep"). The "what a / such a" patterns then learnt to need a
+    /// person named, so the 0 it scores now is no longer blind.
+    /// </summary>
     [Fact]
-    public async Task DefaultLocalModeration_OnTheCleanChatBatch_HoldsItsOnceScoredFalsePositives()
+    public async Task DefaultLocalModeration_OnTheCleanChatBatch_BlocksNothing()
     {
-        var (score, report) = await ScoreAndReportAsync("clean-2026-12-02.tsv", "moderation-corpus-clean");
-        var falsePositives = AllowCategories.Sum(c => score.Categories.GetValueOrDefault(c).Caught);
-        Assert.True(falsePositives <= CleanMaxFalsePositives, $"{falsePositives} clean messages blocked, more than the {CleanMaxFalsePositives} of the once-scored clean batch.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        await AssertFloorsAsync("clean-2026-12-02.tsv", "moderation-corpus-clean", "of the clean batch", maxFalsePositives: 0);
     }
 
-    // Scored once as written: 3 of 80 blocked ("i'm such an idiot", "what a loser move", "such a creep" of a villain); the
-    // "what a / such a" patterns then learnt to need a person named, so the 0 it scores now is no longer blind.
-    private const int CleanMaxFalsePositives = 0;
+    private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
+    {
+        var (score, report) = await ScoreAndReportAsync(file, reportName);
+        foreach (var (category, floor) in floors)
+        {
+            var (total, caught, _) = score.Categories.GetValueOrDefault(category);
+            Assert.True(caught >= floor, $"{category}: {caught}/{total} caught, below the {floor} {what}.\n{report}");
+        }
 
-    private const int LastFloorToxicity = 22;
-    private const int LastMaxFalsePositives = 3;
-
-    private const int FreshFloorProfanity = 9;
-    private const int FreshFloorSpam = 8;
-    private const int FreshFloorPii = 22;
-    private const int FreshFloorToxicity = 21;
-    private const int FreshMaxFalsePositives = 3;
+        var falsePositives = AllowCategories.Sum(c => score.Categories.GetValueOrDefault(c).Caught);
+        Assert.True(falsePositives <= maxFalsePositives, $"{falsePositives} clean messages blocked, more than the {maxFalsePositives} {what}.\n{report}\n{string.Join('\n', score.Mistakes)}");
+    }
 
     private async Task<(Score Score, string Report)> ScoreAndReportAsync(string file, string reportName)
     {

@@ -21,57 +21,57 @@ public sealed class UserTrustTests
     }
 
     [Fact]
-    public void NewUser_BecomesTrusted_AfterTheConfiguredAllowedMessages_PerStream()
+    public async Task NewUser_BecomesTrusted_AfterTheConfiguredAllowedMessages_PerStream()
     {
         var trust = Trust();
-        Assert.Equal(UserTrustLevel.New, trust.GetLevel("s1", "ana"));
+        Assert.Equal(UserTrustLevel.New, await trust.GetLevelAsync("s1", "ana"));
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(UserTrustLevel.New, trust.GetLevel("s1", "ana"));
-            trust.Record("s1", "ana", ModerationResult.Allowed);
+            Assert.Equal(UserTrustLevel.New, await trust.GetLevelAsync("s1", "ana"));
+            await trust.RecordAsync("s1", "ana", ModerationResult.Allowed);
         }
 
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "ana"));
-        Assert.Equal(UserTrustLevel.New, trust.GetLevel("s2", "ana"));
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "ana"));
+        Assert.Equal(UserTrustLevel.New, await trust.GetLevelAsync("s2", "ana"));
     }
 
     [Fact]
-    public void HostileBlock_Flags_ForTheNextMessagesOrTheWindow_WhicheverEndsFirst_ProfanityDoesNot()
+    public async Task HostileBlock_Flags_ForTheNextMessagesOrTheWindow_WhicheverEndsFirst_ProfanityDoesNot()
     {
         var trust = Trust(o => o.FlaggedMessages = 2);
         for (var i = 0; i < 5; i++)
         {
-            trust.Record("s1", "ana", ModerationResult.Allowed);
+            await trust.RecordAsync("s1", "ana", ModerationResult.Allowed);
         }
 
-        trust.Record("s1", "ana", Profane);
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "ana"));
+        await trust.RecordAsync("s1", "ana", Profane);
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "ana"));
 
-        trust.Record("s1", "ana", Hostile);
-        Assert.Equal(UserTrustLevel.Flagged, trust.GetLevel("s1", "ana"));
-        trust.Record("s1", "ana", ModerationResult.Allowed);
-        Assert.Equal(UserTrustLevel.Flagged, trust.GetLevel("s1", "ana"));
-        trust.Record("s1", "ana", ModerationResult.Allowed);
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "ana"));
+        await trust.RecordAsync("s1", "ana", Hostile);
+        Assert.Equal(UserTrustLevel.Flagged, await trust.GetLevelAsync("s1", "ana"));
+        await trust.RecordAsync("s1", "ana", ModerationResult.Allowed);
+        Assert.Equal(UserTrustLevel.Flagged, await trust.GetLevelAsync("s1", "ana"));
+        await trust.RecordAsync("s1", "ana", ModerationResult.Allowed);
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "ana"));
 
-        trust.Record("s1", "ana", Hostile);
+        await trust.RecordAsync("s1", "ana", Hostile);
         _time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "ana"));
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "ana"));
     }
 
     [Fact]
-    public void ZeroMessagesToTrust_TrustsUnknownUsers()
+    public async Task ZeroMessagesToTrust_TrustsUnknownUsers()
     {
-        Assert.Equal(UserTrustLevel.Trusted, Trust(o => o.MessagesToTrust = 0).GetLevel("s1", "new"));
+        Assert.Equal(UserTrustLevel.Trusted, await Trust(o => o.MessagesToTrust = 0).GetLevelAsync("s1", "new"));
     }
 
     [Fact]
-    public void Table_IsBounded_LeastRecentlySeenGoFirst()
+    public async Task Table_IsBounded_LeastRecentlySeenGoFirst()
     {
         var trust = Trust(o => o.MaxTrackedUsers = 100);
         for (var i = 0; i < 3; i++)
         {
-            trust.Record("s1", "regular", ModerationResult.Allowed);
+            await trust.RecordAsync("s1", "regular", ModerationResult.Allowed);
         }
 
         for (var i = 0; i < 500; i++)
@@ -79,14 +79,14 @@ public sealed class UserTrustTests
             _time.Advance(TimeSpan.FromSeconds(1));
             for (var k = 0; k < 3; k++)
             {
-                trust.Record("s1", "user-" + i, ModerationResult.Allowed); // trusted while it is kept
+                await trust.RecordAsync("s1", "user-" + i, ModerationResult.Allowed); // trusted while it is kept
             }
 
-            trust.Record("s1", "regular", ModerationResult.Allowed);
+            await trust.RecordAsync("s1", "regular", ModerationResult.Allowed);
         }
 
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "regular"));
-        Assert.Equal(UserTrustLevel.New, trust.GetLevel("s1", "user-0"));   // dropped: starts again as new
-        Assert.Equal(UserTrustLevel.Trusted, trust.GetLevel("s1", "user-499"));
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "regular"));
+        Assert.Equal(UserTrustLevel.New, await trust.GetLevelAsync("s1", "user-0"));   // dropped: starts again as new
+        Assert.Equal(UserTrustLevel.Trusted, await trust.GetLevelAsync("s1", "user-499"));
     }
 }

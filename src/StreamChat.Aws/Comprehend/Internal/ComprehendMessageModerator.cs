@@ -55,7 +55,7 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(context);
         var text = context.Text;
-        var plan = Plan(context);
+        var plan = await PlanAsync(context, cancellationToken).ConfigureAwait(false);
         if (!plan.Any)
         {
             _skipped.Add(1);
@@ -92,15 +92,17 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
     }
 
     /// <summary>Which calls this message gets under <see cref="ComprehendModerationOptions.CallFor"/>.</summary>
-    internal CallPlan Plan(ModerationContext context)
+    internal async ValueTask<CallPlan> PlanAsync(ModerationContext context, CancellationToken cancellationToken)
     {
         if (_options.CallFor == ComprehendCallPolicy.EveryMessage)
         {
             return new CallPlan(_options.Pii.Enabled, _options.Toxicity.Enabled, _options.Sentiment.Enabled);
         }
 
+        // The local score first: it costs microseconds, the trust lookup may be a store round trip.
         var judge = (_options.Toxicity.Enabled || _options.Sentiment.Enabled)
-            && (_trust.GetLevel(context.StreamId, context.UserId) != UserTrustLevel.Trusted || _hostility.Score(context.Text).Value >= _unsureFrom);
+            && (_hostility.Score(context.Text).Value >= _unsureFrom
+                || await _trust.GetLevelAsync(context.StreamId, context.UserId, cancellationToken).ConfigureAwait(false) != UserTrustLevel.Trusted);
         var pii = _options.Pii.Enabled && MayHoldPersonalData(context.Text);
         return new CallPlan(pii, judge && _options.Toxicity.Enabled, judge && _options.Sentiment.Enabled);
     }

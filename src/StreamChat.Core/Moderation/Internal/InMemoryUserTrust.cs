@@ -20,7 +20,17 @@ internal sealed class InMemoryUserTrust : IUserTrust
     }
 
     /// <inheritdoc />
-    public UserTrustLevel GetLevel(string streamId, string userId)
+    public ValueTask<UserTrustLevel> GetLevelAsync(string streamId, string userId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(GetLevel(streamId, userId));
+
+    /// <inheritdoc />
+    public ValueTask RecordAsync(string streamId, string userId, ModerationResult verdict, CancellationToken cancellationToken = default)
+    {
+        Record(streamId, userId, verdict);
+        return ValueTask.CompletedTask;
+    }
+
+    private UserTrustLevel GetLevel(string streamId, string userId)
     {
         if (!_records.TryGetValue((streamId, userId), out var record))
         {
@@ -38,8 +48,7 @@ internal sealed class InMemoryUserTrust : IUserTrust
         }
     }
 
-    /// <inheritdoc />
-    public void Record(string streamId, string userId, ModerationResult verdict)
+    private void Record(string streamId, string userId, ModerationResult verdict)
     {
         var now = _time.GetUtcNow();
         var record = _records.GetOrAdd((streamId, userId), static _ => new Standing());

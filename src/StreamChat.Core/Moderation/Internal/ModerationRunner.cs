@@ -75,7 +75,15 @@ internal sealed partial class ModerationRunner
         // An outage says nothing about the sender; every other decision feeds their trust level.
         if (verdict.Rule != UnavailableRule)
         {
-            _trust.Record(context.StreamId, context.UserId, verdict);
+            try
+            {
+                await _trust.RecordAsync(context.StreamId, context.UserId, verdict, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex.IsFailure(cancellationToken))
+            {
+                // A trust store that fails costs paid-moderator calls later, never the message.
+                Log.TrustRecordFailed(_logger, context.MessageId, ex);
+            }
         }
 
         await AuditAsync(context, verdict, original, cancellationToken).ConfigureAwait(false);
@@ -101,5 +109,8 @@ internal sealed partial class ModerationRunner
     {
         [LoggerMessage(1, LogLevel.Warning, "Moderator {Moderator} failed on message {MessageId}; applying failure mode {FailureMode}.", EventName = "ModeratorFailed")]
         public static partial void ModeratorFailed(ILogger logger, string moderator, string messageId, string failureMode, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "Recording the moderation decision on message {MessageId} in the user trust store failed.", EventName = "TrustRecordFailed")]
+        public static partial void TrustRecordFailed(ILogger logger, string messageId, Exception exception);
     }
 }
