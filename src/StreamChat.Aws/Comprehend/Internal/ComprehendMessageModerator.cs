@@ -63,7 +63,7 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
         }
 
         // The verdict depends on which calls were made, so the plan is part of the key.
-        var key = plan.Key + text;
+        var key = _cache is null ? text : plan.Key + text;
         if (_cache is not null)
         {
             if (_cache.TryGetValue(key, out ModerationResult cached))

@@ -33,9 +33,6 @@ internal sealed class DigitRun
     /// <summary>Gets a value indicating whether a letter touches the run ("v1234567", "AT61...").</summary>
     public bool TouchesLetter { get; private set; }
 
-    /// <summary>Gets the one separator used between every pair of groups, or <c>'\0'</c> when they differ.</summary>
-    public char Separator { get; private set; }
-
     /// <summary>Gets the digit count of group <paramref name="index"/>.</summary>
     public int GroupLength(int index) => _groupEnds[index] - (index == 0 ? 0 : _groupEnds[index - 1]);
 
@@ -117,8 +114,6 @@ internal sealed class DigitRun
         var start = i > 0 && text[i - 1] == '(' ? i - 1 : i;
         var run = new DigitRun(start) { TouchesLetter = start > 0 && char.IsLetter(text[start - 1]) };
         var digits = new System.Text.StringBuilder();
-        var separator = '\0';
-        var mixed = false;
         while (true)
         {
             while (i < text.Length && char.IsAsciiDigit(text[i]))
@@ -132,22 +127,16 @@ internal sealed class DigitRun
 
             // Up to three separator characters, then a digit, continue the run.
             var j = i;
-            var main = '\0';
+            var slash = false;
             while (j < text.Length && j - i < 3 && text[j] is ' ' or '-' or '.' or '(' or ')' or '/' or '_')
             {
-                if (text[j] != ' ' || main == '\0')
-                {
-                    main = text[j];
-                }
-
+                slash |= text[j] == '/';
                 j++;
             }
 
             if (j > i && j < text.Length && char.IsAsciiDigit(text[j]))
             {
-                run.HasSlash |= main == '/';
-                mixed |= separator != '\0' && separator != main;
-                separator = main;
+                run.HasSlash |= slash;
                 i = j;
                 continue;
             }
@@ -162,7 +151,6 @@ internal sealed class DigitRun
         }
 
         run.Digits = digits.ToString();
-        run.Separator = mixed ? '\0' : separator;
         return run;
     }
 }

@@ -34,10 +34,10 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
 #if NET9_0_OR_GREATER
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan;
 #endif
-    private readonly List<ulong> _masks = [];
+    private readonly List<ulong> _building = []; // the classes of each word id while the lexicon is read
+    private readonly ulong[] _masks;             // the classes of each word id, read on the hot path
+    private readonly int[]?[] _expansionOf;      // the word ids a contraction expands to, by word id
     private readonly Dictionary<string, int> _classes = new(StringComparer.Ordinal);
-    private readonly int[][] _expansions;
-    private readonly Dictionary<int, int> _expansionOf = [];
     private readonly List<Pattern>[] _byClass = new List<Pattern>[64];
     private readonly Dictionary<int, List<Pattern>> _byWord = [];
     private readonly ulong _gameMask;
@@ -67,7 +67,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
                 _classes.Add(parts[0], bit);
                 foreach (var word in parts.Skip(1))
                 {
-                    _masks[Id(word)] |= 1UL << bit;
+                    _building[Id(word)] |= 1UL << bit;
                 }
             }
         }
@@ -80,17 +80,18 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
             }
         }
 
-        _expansions = Expansions.Select(e => e.Value.Select(Id).ToArray()).ToArray();
-        var index = 0;
-        foreach (var contraction in Expansions.Keys)
+        var expansions = Expansions.Select(e => (Id(e.Key), e.Value.Select(Id).ToArray())).ToArray();
+        _masks = [.. _building];
+        _expansionOf = new int[]?[_masks.Length];
+        foreach (var (contraction, parts) in expansions)
         {
-            _expansionOf[Id(contraction)] = index++;
+            _expansionOf[contraction] = parts;
         }
 
         foreach (var (line, pattern) in patterns)
         {
             var first = pattern.Slots[0];
-            if (first.Quantifier != Quantifier.One || first.Kind == SlotKind.Any)
+            if (first.Quantifier != Quantifier.One || first.Kind is SlotKind.Any or SlotKind.End)
             {
                 throw new InvalidOperationException($"The hostility pattern '{line}' must start with a word or a plain class.");
             }
@@ -321,9 +322,9 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
             }
 
             var id = Lookup(token);
-            if (id != Unknown && _expansionOf.TryGetValue(id, out var expansion))
+            if (id != Unknown && _expansionOf[id] is { } expansion)
             {
-                foreach (var part in _expansions[expansion])
+                foreach (var part in expansion)
                 {
                     ids[count++] = part;
                     messageMask |= _masks[part];
@@ -354,7 +355,7 @@ internal sealed class LexiconHostilityScorer : IHostilityScorer
         {
             id = _ids.Count;
             _ids.Add(word, id);
-            _masks.Add(0);
+            _building.Add(0);
         }
 
         return id;

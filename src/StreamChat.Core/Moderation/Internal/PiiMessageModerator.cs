@@ -160,8 +160,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (runs is not null && run >= 9 && ActionFor(Kind.Ssn) != PiiAction.Allow)
         {
-            AddMatches(text, SsnPattern(), Kind.Ssn, found, static m => IsValidSsn(m.Groups["area"].ValueSpan, m.Groups["group"].ValueSpan, m.Groups["serial"].ValueSpan));
-            AddNamedSsns(text, runs, found);
+            AddSsns(text, runs, found);
         }
 
         if (digits >= 8 && ActionFor(Kind.Iban) != PiiAction.Allow)
@@ -214,7 +213,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     /// shape, or a number named as something else.
     /// </summary>
     private static bool IsPhoneCandidate(string text, DigitRun run) =>
-        run.Digits.Length is >= 8 and <= 15 && (run.GroupCount > 1 || run.Digits[0] == '0' || NamesPhone(text.AsSpan(Math.Max(0, run.Start - 32), Math.Min(run.Start, 32)))) && !run.HasSlash && !run.TouchesLetter && !IsSsnShaped(run) && !IsNotAPhone(run) && !FollowsNumberContext(text, run.Start);
+        run.Digits.Length is >= 8 and <= 15 && (run.GroupCount > 1 || run.Digits[0] == '0' || NamesPhone(Before(text, run))) && !run.HasSlash && !run.TouchesLetter && !IsSsnShaped(run) && !IsNotAPhone(run) && !FollowsNumberContext(text, run.Start);
 
     /// <summary>The run around <paramref name="start"/> is a count, a date or a list of years.</summary>
     private static bool IsNotAPhone(List<DigitRun> runs, int start)
@@ -274,6 +273,9 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return false;
     }
 
+    /// <summary>The 32 characters before <paramref name="run"/>, where a word naming it ("ssn", "call") would be.</summary>
+    private static ReadOnlySpan<char> Before(string text, DigitRun run) => text.AsSpan(Math.Max(0, run.Start - 32), Math.Min(run.Start, 32));
+
     private static bool IsSsnShaped(DigitRun run) =>
         run.GroupCount == 3 && run.GroupLength(0) == 3 && run.GroupLength(1) == 2 && run.GroupLength(2) == 4;
 
@@ -325,10 +327,11 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     }
 
     /// <summary>
-    /// Nine digits in any grouping ("219099999", "318.54.2290") are a social security number when a word just before them
-    /// says so ("ssn", "ss#", "social", "social security number"); without such a word nine digits are too often something else.
+    /// US social security numbers, invalid ranges excluded: nine digits written AAA-GG-SSSS with any separator ("219-09-9999",
+    /// "536 22 1234", "318.54.2290"), or in any grouping ("219099999") when a word just before them says so ("ssn", "ss#",
+    /// "social", "social security number"); without the shape or such a word nine digits are too often something else.
     /// </summary>
-    private static void AddNamedSsns(string text, List<DigitRun> runs, List<(int Start, int Length, Kind Kind)> found)
+    private static void AddSsns(string text, List<DigitRun> runs, List<(int Start, int Length, Kind Kind)> found)
     {
         foreach (var run in runs)
         {
@@ -338,7 +341,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             }
 
             var digits = run.Digits.AsSpan();
-            var named = IsSsnShaped(run) && run.Separator is '.' or '_' || NamesSsn(text.AsSpan(Math.Max(0, run.Start - 32), Math.Min(run.Start, 32)));
+            var named = IsSsnShaped(run) && !run.HasSlash || NamesSsn(Before(text, run));
             if (named && IsValidSsn(digits[..3], digits.Slice(3, 2), digits[5..]))
             {
                 found.Add((run.Start, run.End - run.Start, Kind.Ssn));
@@ -590,10 +593,6 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
-
-    // AAA-GG-SSSS with dashes or spaces (nine bare digits are too often something else).
-    [GeneratedRegex(@"(?<![\d\-])(?<area>\d{3})[\- ](?<group>\d{2})[\- ](?<serial>\d{4})(?![\d\-])", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
-    private static partial Regex SsnPattern();
 
     // Country code, check digits, then 11 to 30 letters or digits: in one run, or in groups of four split by single spaces.
     [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \-][A-Za-z0-9]{4}){2,7}(?:[ \-][A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]

@@ -289,7 +289,8 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is '$' or '£' or '€' && i + 1 < text.Length && (char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '$' or ' ' && i + 2 < text.Length && char.IsAsciiDigit(text[i + 2])))
+            if (c is '$' or '£' or '€' && i + 1 < text.Length
+                && (char.IsAsciiDigit(text[i + 1]) || text[i + 1] == '$' || (text[i + 1] == ' ' && i + 2 < text.Length && char.IsAsciiDigit(text[i + 2]))))
             {
                 return true;
             }

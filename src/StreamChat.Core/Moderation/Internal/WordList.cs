@@ -54,7 +54,7 @@ internal sealed class WordList
 
     /// <summary>
     /// The misspellings with one vowel dropped ("btch", "shthead", "wnker") of every plain word in <paramref name="words"/>
-    /// of four letters or more, where the result keeps four letters or more; stems, names and words that would collide
+    /// of five letters or more; stems, names and words that would collide
     /// with an English word are left out. Dropping a consonant ("bich", "sit", "cut") collides too often to be done blindly.
     /// </summary>
     public static IEnumerable<string> DroppedVowelVariants(IReadOnlyCollection<string> words)
