@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PhoneNumbers;
+using StreamChat.Core.Moderation.Internal;
 
 namespace StreamChat.Core.Internal;
 
@@ -64,6 +65,18 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             if (!supported.Contains(other))
             {
                 builder.AddError($"'{other}' is not a region libphonenumber knows; use ISO 3166 two-letter codes such as GB or DE.", "Moderation.Pii.PhoneRegions");
+            }
+        }
+
+        foreach (var phrase in options.Moderation.Profanity.BlockedWords.Where(static w => w is not null && PhraseList.IsPhrase(w)))
+        {
+            try
+            {
+                PhraseList.Create([phrase], []);
+            }
+            catch (ArgumentException e)
+            {
+                builder.AddError($"Moderation.Profanity.BlockedWords: {e.Message.Split(" (Parameter", 2)[0]}", "Moderation.Profanity.BlockedWords");
             }
         }
 

@@ -13,12 +13,14 @@ public sealed class ProfanityOptions
 
     /// <summary>
     /// Gets words blocked in addition to the built-in list. A trailing <c>*</c> blocks every word that
-    /// starts with it (<c>fuck*</c> also blocks <c>fucking</c>).
+    /// starts with it (<c>fuck*</c> also blocks <c>fucking</c>). An entry of up to four words blocks them in a row
+    /// (<c>get rekt</c>); <c>!word</c>s after it void it when they stand just before or after it
+    /// (<c>scrub !body</c>). Entries are validated at start-up.
     /// </summary>
     /// <value>The default value is empty.</value>
     public IList<string> BlockedWords { get; } = [];
 
-    /// <summary>Gets words never blocked, even when on a list.</summary>
+    /// <summary>Gets words and phrases never blocked, even when on a list (<c>sod off</c> removes that built-in phrase).</summary>
     /// <value>The default value is empty.</value>
     public IList<string> AllowedWords { get; } = [];
 }

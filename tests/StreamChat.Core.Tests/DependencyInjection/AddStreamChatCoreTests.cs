@@ -109,6 +109,8 @@ public sealed class AddStreamChatCoreTests
         { "MessagesToTrust", o => o.Moderation.Trust.MessagesToTrust = -1 },
         { "FlaggedFor", o => o.Moderation.Trust.FlaggedFor = TimeSpan.FromDays(400) },
         { "PhoneRegions", o => o.Moderation.Pii.PhoneRegions.Add("XX") },
+        { "BlockedWords", o => o.Moderation.Profanity.BlockedWords.Add("get re-kt") },
+        { "BlockedWords", o => o.Moderation.Profanity.BlockedWords.Add("one two three four five") },
     };
 
     [Theory]

@@ -70,6 +70,12 @@ public sealed class CorpusScoringTests
             var caught = verdict.IsBlocked || verdict.IsRedacted;
             var rightReason = caught && ProtocolReason(verdict.Reason!.Value) == line.Category;
             score.Add(line, caught, rightReason);
+            if (caught && line.Expected == "allow")
+            {
+                var reason = ProtocolReason(verdict.Reason!.Value);
+                score.CleanBlockedFor[reason] = score.CleanBlockedFor.GetValueOrDefault(reason) + 1;
+            }
+
             if (caught != (line.Expected == "block"))
             {
                 score.Mistakes.Add($"{line.Class,-24} expected {line.Expected,-5} got {(caught ? "block (" + verdict.Rule + ")" : "allow")}: {line.Text}");
@@ -97,15 +103,42 @@ public sealed class CorpusScoringTests
     }
 
     /// <summary>
-    /// The classes the first rules missed (classes-2026-12.tsv, issue 15). ISSUE 15 IS UNFINISHED: its targets (99% recall
-    /// per category, 0.5% false positives) are not met yet. Until they are, this holds the scores reached so far as floors,
-    /// so no change can lose what was gained; raise them as rules land, and replace them with the targets at the end.
+    /// Issue 15's targets over the project's whole corpus (every Corpus/*.tsv): recall at least 99% for personal data,
+    /// profanity and spam, and at most 0.5% of the clean lines blocked for one of those reasons. Hostility has no
+    /// target there; its recall and false positives are reported (docs/moderation.md).
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheWholeCorpus_MeetsTheRecallAndFalsePositiveTargets()
+    {
+        var (provider, chain) = DefaultChain();
+        await using var _ = provider;
+        var corpus = LoadCorpus();
+        var score = await ScoreAsync(chain, corpus);
+        var report = $"Whole moderation corpus ({corpus.Count} messages, {corpus.Select(static l => l.File).Distinct().Count()} files), default local moderators:\n{score.CategoryTable()}"
+            + "Clean lines blocked, by reason: " + string.Join(", ", score.CleanBlockedFor.OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => $"{p.Key} {p.Value}")) + "\n";
+        _output.WriteLine(report);
+        TestReports.Write("moderation-corpus-whole", report);
+        foreach (var category in AssertedCategories)
+        {
+            var (total, caught, _) = score.Categories[category];
+            Assert.True(caught >= 0.99 * total, $"Recall for {category} is {caught}/{total}, below 99%.\n{report}\n{string.Join('\n', score.Mistakes)}");
+        }
+
+        var clean = AllowCategories.Sum(c => score.Categories.GetValueOrDefault(c).Total);
+        var blocked = AssertedCategories.Sum(c => score.CleanBlockedFor.GetValueOrDefault(c));
+        Assert.True(blocked <= 0.005 * clean, $"{blocked} of {clean} clean lines blocked for personal data, profanity or spam, over 0.5%.\n{report}\n{string.Join('\n', score.Mistakes)}");
+    }
+
+    /// <summary>
+    /// The classes the first rules missed (classes-2026-12.tsv, issue 15), held at the scores reached so far so no change
+    /// can lose what was gained. The issue's targets are asserted over the whole corpus (see above); hostility's is
+    /// only a floor here, as it has no target.
     /// </summary>
     [Fact]
     public async Task DefaultLocalModeration_OnTheMissedClasses_DoesNotFallBelowTheScoresReachedSoFar()
     {
         // Toxicity was 128 before "what a / such a" + insult needed a person named (ordinary chat said "what a loser move").
-        await AssertFloorsAsync("classes-2026-12.tsv", "moderation-corpus-classes", "reached so far", maxFalsePositives: 0, ("profanity", 124), ("spam", 100), ("pii", 247), ("toxicity", 126));
+        await AssertFloorsAsync("classes-2026-12.tsv", "moderation-corpus-classes", "reached so far", maxFalsePositives: 0, ("profanity", 129), ("spam", 100), ("pii", 247), ("toxicity", 126));
     }
 
     /// <summary>
@@ -149,6 +182,27 @@ public sealed class CorpusScoringTests
     public async Task DefaultLocalModeration_OnTheCleanChatBatch_BlocksNothing()
     {
         await AssertFloorsAsync("clean-2026-12-02.tsv", "moderation-corpus-clean", "of the clean batch", maxFalsePositives: 0);
+    }
+
+    /// <summary>
+    /// Profanity round 2 (profanity-round2-2026-12-02.tsv): written before the phrase, symbol-for-any-letter and
+    /// dropped-consonant rules and scored once (profanity 50/65, 1 of 40 look-alikes blocked); the floors are the score after them (65/65, the
+    /// same 1: "dyke" in lower case stays on the list).
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnProfanityRoundTwo_DoesNotFallBelowTheScoresReachedSoFar()
+    {
+        await AssertFloorsAsync("profanity-round2-2026-12-02.tsv", "moderation-corpus-profanity-round2", "reached so far", maxFalsePositives: 1, ("profanity", 65));
+    }
+
+    /// <summary>
+    /// The profanity last batch (profanity-last-2026-12-02.tsv): written after the second round of profanity rules and
+    /// scored once (profanity 58/60, 1 of 40 look-alikes blocked); nothing was tuned on it. Its one score is the floor.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheProfanityLastBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("profanity-last-2026-12-02.tsv", "moderation-corpus-profanity-last", "of the once-scored profanity last batch", maxFalsePositives: 1, ("profanity", 58));
     }
 
     private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
@@ -197,6 +251,9 @@ public sealed class CorpusScoringTests
         public SortedDictionary<string, (string Expected, int Total, int Caught)> Classes { get; } = new(StringComparer.Ordinal);
 
         public List<string> Mistakes { get; } = [];
+
+        /// <summary>Clean lines (benign, game, look-alike) blocked, by the reason they were blocked for.</summary>
+        public Dictionary<string, int> CleanBlockedFor { get; } = new(StringComparer.Ordinal);
 
         public void Add(Line line, bool caught, bool rightReason)
         {

@@ -159,6 +159,77 @@ public sealed class LocalModeratorTests
         Assert.False(Moderate(sut, "holy shit").IsBlocked);
     }
 
+    [Theory]
+    [InlineData("sod off mate", true)]
+    [InlineData("sod offffff", true)]
+    [InlineData("shut the f up", true)]
+    [InlineData("what the f", true)]
+    [InlineData("f off mods", true)]
+    [InlineData("fu streamer", true)]
+    [InlineData("FU", true)]
+    [InlineData("you ass hole", true)]
+    [InlineData("a sod of turf", false)]
+    [InlineData("sod, the grass, is off", false)]
+    [InlineData("what the f1 standings say", false)]
+    [InlineData("press f to pay respects", false)]
+    [InlineData("kung fu panda", false)]
+    [InlineData("kung-fu movie night", false)]
+    [InlineData("I studied at FU Berlin", false)]
+    [InlineData("fu manchu", false)]
+    public void Profanity_Phrases_AreBlockedWordByWordAndTheirExceptionsPass(string text, bool blocked)
+    {
+        Assert.Equal(blocked, Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
+    }
+
+    [Theory]
+    [InlineData("bich please", true)]
+    [InlineData("wnker", true)]
+    [InlineData("shyt", true)]
+    [InlineData("bytch", true)]
+    [InlineData("f%ck this", true)]
+    [InlineData("f¡ck", true)]
+    [InlineData("bu11sh1t", true)]
+    [InlineData("i was waking up late", false)]
+    [InlineData("sitting here waiting", false)]
+    [InlineData("pick a card", false)]
+    [InlineData("100k subs soon", false)]
+    [InlineData("c@ts are great", false)]
+    [InlineData("100% agree", false)]
+    [InlineData("pays well", false)]
+    public void Profanity_LetterDroppedOrSymbolForAnyLetter_IsBlockedUnlessItSpellsAWord(string text, bool blocked)
+    {
+        Assert.Equal(blocked, Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);
+    }
+
+    [Fact]
+    public void Profanity_ConfiguredPhrases_AreBlockedAndTheAllowListRemovesListedOnes()
+    {
+        var sut = new ProfanityMessageModerator(Options(o =>
+        {
+            o.Moderation.Profanity.BlockedWords.Add("get rekt");
+            o.Moderation.Profanity.BlockedWords.Add("scrub !body");
+            o.Moderation.Profanity.BlockedWords.Add("дурак ты");
+            o.Moderation.Profanity.AllowedWords.Add("sod off");
+        }));
+
+        Assert.True(Moderate(sut, "lol GET REKT").IsBlocked);
+        Assert.True(Moderate(sut, "what a scrub").IsBlocked);
+        Assert.False(Moderate(sut, "a body scrub").IsBlocked);
+        Assert.False(Moderate(sut, "sod off").IsBlocked);
+        Assert.True(Moderate(sut, "f off").IsBlocked);
+        Assert.True(Moderate(sut, "ну дурак ты").IsBlocked);
+    }
+
+    [Theory]
+    [InlineData("a b c d e")]
+    [InlineData("! ! !")]
+    [InlineData("get re-kt")]
+    public void Profanity_ConfiguredPhraseThatIsNotWords_IsRefused(string phrase)
+    {
+        var error = Assert.Throws<ArgumentException>(() => PhraseList.Create([phrase], []));
+        Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Profanity_DefaultListOffOrRuleOff_AllowsIt()
     {

@@ -11,6 +11,7 @@ namespace StreamChat.Core.Moderation.Internal;
 internal sealed class ProfanityMessageModerator : IMessageModerator
 {
     private readonly WordList _words;
+    private readonly PhraseList _phrases;
     private readonly bool _enabled;
 
     public ProfanityMessageModerator(IOptions<StreamChatOptions> options)
@@ -18,9 +19,13 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         ArgumentNullException.ThrowIfNull(options);
         var profanity = options.Value.Moderation.Profanity;
         _enabled = profanity.Enabled;
-        var words = profanity.UseDefaultList ? WordList.ReadEmbedded("profanity-en.txt").ToList() : [];
-        var variants = WordList.DroppedVowelVariants(words).ToList();
-        _words = WordList.Create(words.Concat(variants).Concat(profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w))), profanity.AllowedWords);
+        var listed = profanity.UseDefaultList ? WordList.ReadEmbedded("profanity-en.txt").ToList() : [];
+        var words = listed.Where(static l => !PhraseList.IsPhrase(l)).ToList();
+        // Configured words are folded as messages are ("дурак" in Cyrillic look-alikes), so they compare like with like.
+        var blocked = profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w)).Select(TextFolding.Fold).ToList();
+        var allowed = profanity.AllowedWords.Where(static w => !string.IsNullOrWhiteSpace(w)).Select(TextFolding.Fold).ToList();
+        _words = WordList.Create(words.Concat(blocked.Where(static w => !PhraseList.IsPhrase(w))), allowed, WordList.DroppedLetterVariants(words));
+        _phrases = PhraseList.Create(listed.Concat(blocked).Where(PhraseList.IsPhrase), allowed);
     }
 
     /// <inheritdoc />
@@ -44,6 +49,8 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         // For ASCII text the folded characters sit where the originals do, so case can still be read.
         var original = folded.Length == text.Length && System.Text.Ascii.IsValid(text) ? text.AsSpan() : default;
         Span<char> joined = stackalloc char[WordList.MaxTokenLength];
+        Span<char> mapped = stackalloc char[WordList.MaxTokenLength];
+        var phrases = new PhraseList.Reader(_phrases);
         var joinedLength = 0;
         var lastSingleEnd = -1;
 
@@ -67,6 +74,19 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             if (token.IsEmpty)
             {
                 continue;
+            }
+
+            if (token.Length <= mapped.Length)
+            {
+                for (var k = 0; k < token.Length; k++)
+                {
+                    mapped[k] = TextFolding.MapLeet(token[k]);
+                }
+
+                if (phrases.Next(mapped[..token.Length]))
+                {
+                    return true;
+                }
             }
 
             var offset = start + (raw.Length - raw.TrimStart("!|+").Length);
@@ -109,7 +129,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             }
         }
 
-        return CheckJoined(joined[..joinedLength]);
+        return phrases.End() || CheckJoined(joined[..joinedLength]);
     }
 
     /// <summary>
@@ -224,13 +244,43 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
                 mapped[k] = TextFolding.MapLeet(token[k], oneAsL: true);
             }
 
-            return _words.Matches(mapped);
+            if (_words.Matches(mapped))
+            {
+                return true;
+            }
         }
 
-        return false;
+        // "shyt", "bytch": y written for i inside a word.
+        if (token.Length > 2 && token[1..^1].Contains('y'))
+        {
+            for (var k = 0; k < token.Length; k++)
+            {
+                mapped[k] = k > 0 && k < token.Length - 1 && token[k] == 'y' ? 'i' : TextFolding.MapLeet(token[k]);
+            }
+
+            if (_words.Matches(mapped))
+            {
+                return true;
+            }
+        }
+
+        // "f!ck", "f%ck", "bu11sh1t": a symbol (or a 1, which may be i or l) can stand for any one letter. Tried against
+        // the listed words only, not their misspellings, so "c@ts" does not become "cnts"; and the word needs two real
+        // letters, so "100k" is a number, not "gook".
+        var symbols = 0;
+        var letters = 0;
+        for (var k = 0; k < token.Length; k++)
+        {
+            var symbol = TextFolding.IsLeetSymbol(token[k]) || token[k] is '1' or '%';
+            symbols += symbol ? 1 : 0;
+            letters += char.IsLetter(token[k]) ? 1 : 0;
+            mapped[k] = symbol ? '*' : TextFolding.MapLeet(token[k]);
+        }
+
+        return symbols > 0 && letters >= 2 && _words.MatchesWildcard(mapped);
     }
 
-    private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || TextFolding.IsLeetSymbol(c);
+    private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || TextFolding.IsLeetSymbol(c) || c == '%';
 
     // Exclamation marks and bars at the ends are punctuation ("fun!"), inside a word they are letters ("sh!t").
     private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> token) => token.Trim("!|+");

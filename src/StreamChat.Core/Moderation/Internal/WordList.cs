@@ -18,12 +18,12 @@ internal sealed class WordList
     private readonly Entry[] _stems;
     private readonly Entry[] _all;
 
-    private WordList(IEnumerable<string> words)
+    private WordList(IEnumerable<(string Word, bool IsVariant)> words)
     {
         var entries = new List<Entry>();
         Span<char> key = stackalloc char[MaxTokenLength];
         Span<byte> runs = stackalloc byte[MaxTokenLength];
-        foreach (var raw in words)
+        foreach (var (raw, isVariant) in words)
         {
             var word = raw.Trim().ToLowerInvariant();
             var isName = word.EndsWith('^');
@@ -36,7 +36,7 @@ internal sealed class WordList
             }
 
             var length = Collapse(word, key, runs);
-            entries.Add(new Entry(word, key[..length].ToString(), runs[..length].ToArray(), isStem, isName));
+            entries.Add(new Entry(entries.Count, word, key[..length].ToString(), runs[..length].ToArray(), isStem, isName, isVariant));
         }
 
         _all = [.. entries];
@@ -49,15 +49,22 @@ internal sealed class WordList
 
     public int Count => _all.Length;
 
-    // English words one dropped vowel away from a listed word ("batch", "botch"); they stay allowed.
-    private static readonly HashSet<string> DroppedVowelWords = new(StringComparer.Ordinal) { "batch", "botch", "baner", "bener", "beners", "pusses", "dumbss" };
+    // Words one dropped letter away from a listed word that are English (tools/profanity-variants.py finds them in a
+    // 275,000-word English list) or common elsewhere in chat (cuny, cnty, cuty, fing, ases, biches); they stay allowed.
+    private static readonly HashSet<string> DroppedLetterWords = new(StringComparer.Ordinal)
+    {
+        "ares", "batch", "biach", "botch", "chik", "chiks", "chins", "cuts", "dido", "douce", "dyes", "goos", "mining", "pais",
+        "pick", "picks", "pusses", "sags", "sics", "site", "sits", "sitter", "sitters", "sitting", "tannies", "tats", "twas",
+        "waker", "wakers", "waking", "waning", "wore",
+        "cuny", "cnty", "cuty", "fing", "ases", "biches", "baner", "bener", "beners", "dumbss",
+    };
 
     /// <summary>
-    /// The misspellings with one vowel dropped ("btch", "shthead", "wnker") of every plain word in <paramref name="words"/>
-    /// of five letters or more; stems, names and words that would collide
-    /// with an English word are left out. Dropping a consonant ("bich", "sit", "cut") collides too often to be done blindly.
+    /// The misspellings with one inner letter dropped ("btch", "bich", "shthead", "wnker") of every plain word in
+    /// <paramref name="words"/> of five letters or more; stems, names, letters doubled in the word and variants that
+    /// are English words ("waking" from "wanking", "sitting" from "shitting") are left out.
     /// </summary>
-    public static IEnumerable<string> DroppedVowelVariants(IReadOnlyCollection<string> words)
+    public static IEnumerable<string> DroppedLetterVariants(IReadOnlyCollection<string> words)
     {
         var listed = new HashSet<string>(words.Select(static w => w.Trim().ToLowerInvariant()), StringComparer.Ordinal);
         foreach (var word in listed)
@@ -69,10 +76,10 @@ internal sealed class WordList
 
             for (var i = 1; i < word.Length - 1; i++)
             {
-                if (word[i] is 'a' or 'e' or 'i' or 'o' or 'u' && word[i] != word[i - 1] && word[i] != word[i + 1])
+                if (word[i] != word[i - 1] && word[i] != word[i + 1])
                 {
                     var variant = string.Concat(word.AsSpan(0, i), word.AsSpan(i + 1));
-                    if (!listed.Contains(variant) && !DroppedVowelWords.Contains(variant))
+                    if (!listed.Contains(variant) && !DroppedLetterWords.Contains(variant))
                     {
                         yield return variant;
                     }
@@ -81,11 +88,56 @@ internal sealed class WordList
         }
     }
 
-    public static WordList Create(IEnumerable<string> words, IEnumerable<string> allowed)
+    /// <summary>
+    /// A list of <paramref name="words"/> and their misspelt <paramref name="variants"/>, less the <paramref name="allowed"/>
+    /// ones. Variants match only as written: a wildcard (<c>f*ck</c>) is tried against the words themselves.
+    /// </summary>
+    public static WordList Create(IEnumerable<string> words, IEnumerable<string> allowed, IEnumerable<string>? variants = null)
     {
         var allowedSet = new HashSet<string>(allowed.Select(static w => w.Trim().ToLowerInvariant().TrimEnd('^', '*')), StringComparer.Ordinal);
-        return new WordList(words.Where(w => !allowedSet.Contains(w.Trim().ToLowerInvariant().TrimEnd('^', '*'))));
+        var all = words.Select(static w => (w, false)).Concat((variants ?? []).Select(static w => (w, true)));
+        return new WordList(all.Where(w => !allowedSet.Contains(w.Item1.Trim().ToLowerInvariant().TrimEnd('^', '*'))));
     }
+
+    /// <summary>
+    /// The id (0 to <see cref="Count"/> - 1) of the listed plain word that <paramref name="token"/> spells, letters repeated or not, or -1.
+    /// Stems and wildcards are not tried: this names a word, it does not judge one.
+    /// </summary>
+    public int Find(ReadOnlySpan<char> token)
+    {
+        if (token.IsEmpty || token.Length > MaxTokenLength)
+        {
+            return -1;
+        }
+
+        Span<char> key = stackalloc char[MaxTokenLength];
+        Span<byte> runs = stackalloc byte[MaxTokenLength];
+        var length = Collapse(token, key, runs);
+#if NET9_0_OR_GREATER
+        var found = _exactBySpan.TryGetValue(key[..length], out var entries);
+#else
+        var found = _exact.TryGetValue(key[..length].ToString(), out var entries);
+#endif
+        var best = -1;
+        var bestLetters = 0;
+        if (found)
+        {
+            // "off" covers both "of" and "off"; the word with the most letters it covers is the one written.
+            foreach (var entry in entries!)
+            {
+                if (entry.Word.Length > bestLetters && RunsCover(runs[..length], entry.Runs))
+                {
+                    best = entry.Id;
+                    bestLetters = entry.Word.Length;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The word with id <paramref name="id"/>, as listed.</summary>
+    public string WordAt(int id) => _all[id].Word;
 
     /// <summary>Reads the built-in list embedded in this assembly.</summary>
     public static IEnumerable<string> ReadEmbedded(string name)
@@ -214,7 +266,7 @@ internal sealed class WordList
     }
 
     /// <summary><c>f*ck</c>, <c>sh*t</c>: each star stands for one letter. Needs at least two real letters and no more stars than letters.</summary>
-    private bool MatchesWildcard(ReadOnlySpan<char> token)
+    public bool MatchesWildcard(ReadOnlySpan<char> token)
     {
         var stars = token.Count('*');
         var letters = token.Length - stars;
@@ -226,7 +278,7 @@ internal sealed class WordList
         foreach (var entry in _all)
         {
             var word = entry.Word.AsSpan();
-            if (entry.IsStem ? token.Length < word.Length : token.Length != word.Length)
+            if (entry.IsVariant || (entry.IsStem ? token.Length < word.Length : token.Length != word.Length))
             {
                 continue;
             }
@@ -246,5 +298,5 @@ internal sealed class WordList
         return false;
     }
 
-    private sealed record Entry(string Word, string Key, byte[] Runs, bool IsStem, bool IsName);
+    private sealed record Entry(int Id, string Word, string Key, byte[] Runs, bool IsStem, bool IsName, bool IsVariant);
 }

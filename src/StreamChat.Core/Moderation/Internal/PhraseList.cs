@@ -1,0 +1,199 @@
+namespace StreamChat.Core.Moderation.Internal;
+
+/// <summary>
+/// Profane phrases made of words that are harmless alone ("sod off", "what the f", "f you"), and single words that
+/// are profane except next to certain words ("fu !kung !berlin": kung fu and FU Berlin pass). An entry is its words
+/// separated by spaces, then the <c>!word</c>s that void it when they stand just before or just after it.
+/// </summary>
+/// <remarks>
+/// Words are compared as <see cref="WordList"/> compares them (letters may be repeated: "sod offff"). A message is fed
+/// token by token through a <see cref="Reader"/>, which keeps the last few word ids and never allocates.
+/// </remarks>
+internal sealed class PhraseList
+{
+    /// <summary>The most words one phrase may have.</summary>
+    public const int MaxWords = 4;
+
+    private readonly WordList _words;
+    private readonly Phrase[][] _byLastWord;
+
+    // Which (first, last) character pairs a phrase word has, so most tokens are ruled out without a lookup.
+    private readonly bool[] _ends = new bool[36 * 36];
+    private readonly bool _lookUpEveryToken;
+
+    private PhraseList(WordList words, Phrase[][] byLastWord, IEnumerable<string> distinct)
+    {
+        _words = words;
+        _byLastWord = byLastWord;
+        foreach (var word in distinct)
+        {
+            var ends = EndsIndex(word);
+            if (ends < 0)
+            {
+                _lookUpEveryToken = true; // a configured word in another script
+            }
+            else
+            {
+                _ends[ends] = true;
+            }
+        }
+    }
+
+    /// <summary>Gets an empty list, which never matches.</summary>
+    public static PhraseList Empty { get; } = Create([], []);
+
+    /// <summary>Gets the number of phrases.</summary>
+    public int Count { get; private init; }
+
+    /// <summary>True when <paramref name="line"/> is a phrase entry (more than one word, or exceptions) rather than a word.</summary>
+    public static bool IsPhrase(string line) => line.AsSpan().Trim().IndexOfAny(' ', '\t') >= 0;
+
+    /// <summary>Builds the list from phrase entries; entries equal to one of <paramref name="allowed"/> are left out.</summary>
+    /// <exception cref="ArgumentException">An entry has no word, more than <see cref="MaxWords"/> words, or a word that is not one token.</exception>
+    public static PhraseList Create(IEnumerable<string> entries, IEnumerable<string> allowed)
+    {
+        var allowedSet = new HashSet<string>(allowed.Select(Normalize), StringComparer.Ordinal);
+        var parsed = new List<(string[] Words, string[] Not)>();
+        foreach (var entry in entries)
+        {
+            if (string.IsNullOrWhiteSpace(entry) || allowedSet.Contains(Normalize(entry)))
+            {
+                continue;
+            }
+
+            var parts = entry.Trim().ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            var words = parts.Where(static p => p[0] != '!').ToArray();
+            var not = parts.Where(static p => p[0] == '!' && p.Length > 1).Select(static p => p[1..]).ToArray();
+            if (words.Length is 0 or > MaxWords || words.Any(static w => !w.All(char.IsLetterOrDigit)))
+            {
+                throw new ArgumentException($"The phrase '{entry}' must be 1 to {MaxWords} words of letters or digits, then any '!word' exceptions.", nameof(entries));
+            }
+
+            parsed.Add((words, not));
+        }
+
+        var distinct = parsed.SelectMany(static p => p.Words.Concat(p.Not)).Distinct(StringComparer.Ordinal).ToList();
+        var words2 = WordList.Create(distinct, []);
+        int Id(string w) => words2.Find(w);
+
+        var byLast = new List<Phrase>[words2.Count];
+        foreach (var (words, not) in parsed)
+        {
+            var phrase = new Phrase(words.Select(Id).ToArray(), not.Select(Id).ToArray());
+            (byLast[phrase.Words[^1]] ??= []).Add(phrase);
+        }
+
+        return new PhraseList(words2, byLast.Select(static l => l?.ToArray() ?? []).ToArray(), distinct) { Count = parsed.Count };
+    }
+
+    // -1 when either end is not an ASCII lower-case letter or digit (no phrase word then).
+    private static int EndsIndex(ReadOnlySpan<char> word)
+    {
+        static int Index(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 + c - '0' : -1;
+        var first = Index(word[0]);
+        var last = Index(word[^1]);
+        return first < 0 || last < 0 ? -1 : (first * 36) + last;
+    }
+
+    private int Find(ReadOnlySpan<char> token)
+    {
+        if (token.IsEmpty)
+        {
+            return -1;
+        }
+
+        var ends = EndsIndex(token);
+        return _lookUpEveryToken || (ends >= 0 && _ends[ends]) ? _words.Find(token) : -1;
+    }
+
+    private static string Normalize(string entry) => string.Join(' ', entry.Trim().ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Reads one message's tokens in order and says when a phrase has been seen.</summary>
+    public struct Reader
+    {
+        private readonly PhraseList _list;
+        private int _recent0;
+        private int _recent1;
+        private int _recent2;
+        private int _recent3;
+        private int _before;
+        private Phrase? _pending;
+
+        /// <summary>Starts reading a message against <paramref name="list"/>.</summary>
+        public Reader(PhraseList list)
+        {
+            _list = list;
+            _recent0 = _recent1 = _recent2 = _recent3 = _before = -1;
+        }
+
+        /// <summary>
+        /// Feeds the next token (lower case, leetspeak mapped); true when a phrase is complete. A phrase with
+        /// exceptions completes only once the token after it (or the end) shows it is not voided.
+        /// </summary>
+        public bool Next(ReadOnlySpan<char> token)
+        {
+            var id = _list.Find(token);
+            if (_pending is { } pending)
+            {
+                _pending = null;
+                if (id < 0 || Array.IndexOf(pending.Not, id) < 0)
+                {
+                    return true;
+                }
+            }
+
+            _before = _recent3;
+            _recent3 = _recent2;
+            _recent2 = _recent1;
+            _recent1 = _recent0;
+            _recent0 = id;
+            if (id < 0)
+            {
+                return false;
+            }
+
+            foreach (var phrase in _list._byLastWord[id])
+            {
+                if (!EndsHere(phrase))
+                {
+                    continue;
+                }
+
+                var before = phrase.Words.Length switch { 1 => _recent1, 2 => _recent2, 3 => _recent3, _ => _before };
+                if (before >= 0 && Array.IndexOf(phrase.Not, before) >= 0)
+                {
+                    continue;
+                }
+
+                if (phrase.Not.Length == 0)
+                {
+                    return true;
+                }
+
+                _pending = phrase;
+            }
+
+            return false;
+        }
+
+        /// <summary>Ends the message; true when a phrase waiting for the token after it was the last thing in it.</summary>
+        public readonly bool End() => _pending is not null;
+
+        private readonly bool EndsHere(Phrase phrase)
+        {
+            var words = phrase.Words;
+            for (var k = 0; k < words.Length; k++)
+            {
+                var recent = k switch { 0 => _recent0, 1 => _recent1, 2 => _recent2, _ => _recent3 };
+                if (recent != words[words.Length - 1 - k])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private sealed record Phrase(int[] Words, int[] Not);
+}
