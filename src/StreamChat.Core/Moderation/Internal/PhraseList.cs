@@ -7,7 +7,8 @@ namespace StreamChat.Core.Moderation.Internal;
 /// </summary>
 /// <remarks>
 /// Words are compared as <see cref="WordList"/> compares them (letters may be repeated: "sod offff"). A message is fed
-/// token by token through a <see cref="Reader"/>, which keeps the last few word ids and never allocates.
+/// token by token through a <see cref="Reader"/>, which keeps the last few word ids and never allocates. Callers first
+/// ask <see cref="IsAnchor"/> of each token, so most messages never need that second pass.
 /// </remarks>
 internal sealed class PhraseList
 {
@@ -20,11 +21,36 @@ internal sealed class PhraseList
     // Which (first, last) character pairs a phrase word has, so most tokens are ruled out without a lookup.
     private readonly bool[] _ends = new bool[36 * 36];
     private readonly bool _lookUpEveryToken;
+    private readonly WordList _anchors;
+    private readonly bool[] _anchorEnds = new bool[36 * 36];
+    private readonly bool _everyTokenMayAnchor;
 
-    private PhraseList(WordList words, Phrase[][] byLastWord, IEnumerable<string> distinct)
+    // Words too common in chat to say a phrase may be there; a phrase's other words are its anchors.
+    private static readonly HashSet<string> CommonWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "what", "who", "how", "why", "where", "when", "you", "u", "ur", "your", "me", "my", "i", "it", "is",
+        "are", "was", "be", "this", "that", "them", "they", "he", "she", "we", "up", "out", "outta", "off", "on", "in", "of",
+        "to", "and", "or", "so", "head", "face", "bag", "end", "hole",
+    };
+
+    private PhraseList(WordList words, Phrase[][] byLastWord, IEnumerable<string> distinct, IReadOnlyCollection<string> anchors)
     {
         _words = words;
         _byLastWord = byLastWord;
+        _anchors = WordList.Create(anchors, []);
+        foreach (var anchor in anchors)
+        {
+            var ends = EndsIndex(anchor);
+            if (ends < 0)
+            {
+                _everyTokenMayAnchor = true;
+            }
+            else
+            {
+                _anchorEnds[ends] = true;
+            }
+        }
+
         foreach (var word in distinct)
         {
             var ends = EndsIndex(word);
@@ -83,7 +109,41 @@ internal sealed class PhraseList
             (byLast[phrase.Words[^1]] ??= []).Add(phrase);
         }
 
-        return new PhraseList(words2, byLast.Select(static l => l?.ToArray() ?? []).ToArray(), distinct) { Count = parsed.Count };
+        // Each phrase's uncommon words (all of them when every word is common): a message holds the phrase only if it
+        // holds one of them, so the word-by-word pass runs only then.
+        var anchors = parsed.SelectMany(static p => p.Words.Any(w => !CommonWords.Contains(w)) ? p.Words.Where(w => !CommonWords.Contains(w)) : p.Words)
+            .Distinct(StringComparer.Ordinal).ToList();
+        return new PhraseList(words2, byLast.Select(static l => l?.ToArray() ?? []).ToArray(), distinct, anchors) { Count = parsed.Count };
+    }
+
+    /// <summary>
+    /// True when <paramref name="token"/> (lower case, leetspeak not yet mapped) is one of the words that every phrase
+    /// holding it needs, so the message is worth reading word by word with a <see cref="Reader"/>.
+    /// </summary>
+    public bool IsAnchor(ReadOnlySpan<char> token)
+    {
+        if (token.IsEmpty || token.Length > WordList.MaxTokenLength)
+        {
+            return false;
+        }
+
+        if (!_everyTokenMayAnchor)
+        {
+            Span<char> ends = [TextFolding.MapLeet(token[0]), TextFolding.MapLeet(token[^1])];
+            var index = EndsIndex(ends);
+            if (index < 0 || !_anchorEnds[index])
+            {
+                return false;
+            }
+        }
+
+        Span<char> mapped = stackalloc char[token.Length];
+        for (var k = 0; k < token.Length; k++)
+        {
+            mapped[k] = TextFolding.MapLeet(token[k]);
+        }
+
+        return _anchors.Find(mapped) >= 0;
     }
 
     // -1 when either end is not an ASCII lower-case letter or digit (no phrase word then).

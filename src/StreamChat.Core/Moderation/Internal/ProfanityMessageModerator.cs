@@ -49,8 +49,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         // For ASCII text the folded characters sit where the originals do, so case can still be read.
         var original = folded.Length == text.Length && System.Text.Ascii.IsValid(text) ? text.AsSpan() : default;
         Span<char> joined = stackalloc char[WordList.MaxTokenLength];
-        Span<char> mapped = stackalloc char[WordList.MaxTokenLength];
-        var phrases = new PhraseList.Reader(_phrases);
+        var mayHoldPhrase = false;
         var joinedLength = 0;
         var lastSingleEnd = -1;
 
@@ -76,19 +75,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
                 continue;
             }
 
-            if (token.Length <= mapped.Length)
-            {
-                for (var k = 0; k < token.Length; k++)
-                {
-                    mapped[k] = TextFolding.MapLeet(token[k]);
-                }
-
-                if (phrases.Next(mapped[..token.Length]))
-                {
-                    return true;
-                }
-            }
-
+            mayHoldPhrase = mayHoldPhrase || _phrases.IsAnchor(token);
             var offset = start + (raw.Length - raw.TrimStart("!|+").Length);
             if (CheckToken(token, !original.IsEmpty && IsCapitalized(original.Slice(offset, token.Length))))
             {
@@ -129,7 +116,51 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             }
         }
 
-        return phrases.End() || CheckJoined(joined[..joinedLength]);
+        return CheckJoined(joined[..joinedLength]) || (mayHoldPhrase && ContainsPhrase(folded));
+    }
+
+    /// <summary>
+    /// The second pass, run only when a token was a phrase's anchor (a word such as "sod" or "f" that every phrase
+    /// holding it needs): every token is read in order through the phrase list.
+    /// </summary>
+    private bool ContainsPhrase(ReadOnlySpan<char> folded)
+    {
+        Span<char> mapped = stackalloc char[WordList.MaxTokenLength];
+        var reader = new PhraseList.Reader(_phrases);
+        var i = 0;
+        while (i < folded.Length)
+        {
+            if (!IsTokenChar(folded[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < folded.Length && IsTokenChar(folded[i]))
+            {
+                i++;
+            }
+
+            var token = Trim(folded[start..i]);
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            var length = Math.Min(token.Length, mapped.Length);
+            for (var k = 0; k < length; k++)
+            {
+                mapped[k] = TextFolding.MapLeet(token[k]);
+            }
+
+            if (reader.Next(mapped[..length]))
+            {
+                return true;
+            }
+        }
+
+        return reader.End();
     }
 
     /// <summary>
@@ -186,10 +217,12 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
 
         var hasLetter = false;
         var hasOne = false;
+        var hasSymbol = false;
         foreach (var c in token)
         {
             hasLetter |= char.IsLetter(c);
             hasOne |= c is '1' or '|';
+            hasSymbol |= c is '1' or '%' || TextFolding.IsLeetSymbol(c);
         }
 
         // Numbers are not words ("1337", "555").
@@ -267,6 +300,11 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         // "f!ck", "f%ck", "bu11sh1t": a symbol (or a 1, which may be i or l) can stand for any one letter. Tried against
         // the listed words only, not their misspellings, so "c@ts" does not become "cnts"; and the word needs two real
         // letters, so "100k" is a number, not "gook".
+        if (!hasSymbol)
+        {
+            return false;
+        }
+
         var symbols = 0;
         var letters = 0;
         for (var k = 0; k < token.Length; k++)

@@ -17,6 +17,8 @@ internal sealed class WordList
 #endif
     private readonly Entry[] _stems;
     private readonly Entry[] _all;
+    private readonly Entry[][] _wildcardByLength;
+    private readonly Entry[] _wildcardStems;
 
     private WordList(IEnumerable<(string Word, bool IsVariant)> words)
     {
@@ -41,6 +43,12 @@ internal sealed class WordList
 
         _all = [.. entries];
         _stems = [.. entries.Where(static e => e.IsStem)];
+        _wildcardStems = [.. entries.Where(static e => e.IsStem && !e.IsVariant)];
+        _wildcardByLength = new Entry[MaxTokenLength + 1][];
+        for (var length = 0; length <= MaxTokenLength; length++)
+        {
+            _wildcardByLength[length] = [.. entries.Where(e => !e.IsStem && !e.IsVariant && e.Word.Length == length)];
+        }
         _exact = entries.Where(static e => !e.IsStem).GroupBy(static e => e.Key, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal);
 #if NET9_0_OR_GREATER
         _exactBySpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -275,16 +283,28 @@ internal sealed class WordList
             return false;
         }
 
-        foreach (var entry in _all)
+        // Listed words (not variants) of the token's length, or stems no longer than it; by first letter when it is known.
+        var first = token[0] == '*' ? -1 : token[0];
+        if (token.Length < _wildcardByLength.Length && MatchesAny(token, _wildcardByLength[token.Length], first))
         {
-            var word = entry.Word.AsSpan();
-            if (entry.IsVariant || (entry.IsStem ? token.Length < word.Length : token.Length != word.Length))
+            return true;
+        }
+
+        return MatchesAny(token, _wildcardStems, first);
+    }
+
+    private static bool MatchesAny(ReadOnlySpan<char> token, Entry[] entries, int first)
+    {
+        foreach (var entry in entries)
+        {
+            var word = entry.Word;
+            if ((first >= 0 && word[0] != first) || word.Length > token.Length)
             {
                 continue;
             }
 
             var match = true;
-            for (var i = 0; i < word.Length && match; i++)
+            for (var i = 1; i < word.Length && match; i++)
             {
                 match = token[i] == '*' || token[i] == word[i];
             }
