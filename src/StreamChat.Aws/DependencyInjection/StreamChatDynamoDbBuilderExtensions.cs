@@ -14,10 +14,10 @@ using StreamChat.Core.Sanctions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Puts StreamChat's connections, messages, sanctions, rate-limit counters and (with <see cref="AddDynamoDbAuditTrail"/>) moderation audit trail in DynamoDB.</summary>
+/// <summary>Puts StreamChat's connections, messages, sanctions, rate-limit counters, users' trust and (with <see cref="AddDynamoDbAuditTrail"/>) moderation audit trail in DynamoDB.</summary>
 public static class StreamChatDynamoDbBuilderExtensions
 {
-    /// <summary>Uses DynamoDB for connections, messages, sanctions and rate-limit counters, with default table names.</summary>
+    /// <summary>Uses DynamoDB for connections, messages, sanctions, rate-limit counters and users' trust (in the rate-limits table), with default table names.</summary>
     /// <param name="builder">The StreamChat builder.</param>
     /// <returns>The same builder.</returns>
     public static IStreamChatBuilder AddDynamoDbStores(this IStreamChatBuilder builder) => AddDynamoDbStoresCore(builder);
@@ -69,12 +69,14 @@ public static class StreamChatDynamoDbBuilderExtensions
         services.TryAddSingleton<DynamoDbMessageStore>();
         services.TryAddSingleton<DynamoDbSanctionStore>();
         services.TryAddSingleton<DynamoDbRateLimitCounter>();
+        services.TryAddSingleton<DynamoDbUserTrust>();
 
         // Single-slot providers replace the in-memory defaults, whichever order the calls came in.
         services.Replace(ServiceDescriptor.Singleton<IConnectionStore>(static sp => sp.GetRequiredService<DynamoDbConnectionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(static sp => sp.GetRequiredService<DynamoDbMessageStore>()));
         services.Replace(ServiceDescriptor.Singleton<ISanctionStore>(static sp => sp.GetRequiredService<DynamoDbSanctionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IRateLimitCounter>(static sp => sp.GetRequiredService<DynamoDbRateLimitCounter>()));
+        services.Replace(ServiceDescriptor.Singleton<IUserTrust>(static sp => sp.GetRequiredService<DynamoDbUserTrust>()));
         return builder;
     }
 

@@ -4,6 +4,8 @@ using StreamChat.Aws.Tests.Infrastructure;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
 using StreamChat.Core.Messages;
+using StreamChat.Core.Moderation;
+using StreamChat.Core.Tests.Moderation;
 using StreamChat.Core.RateLimiting;
 using StreamChat.Core.Sanctions;
 using StreamChat.Core.Tests.RateLimiting;
@@ -92,6 +94,34 @@ public sealed class DynamoDbRateLimitCounterTests : RateLimitCounterTestsBase, I
         _providers.Add(first);
         _providers.Add(second);
         return (first.GetRequiredService<IRateLimitCounter>(), second.GetRequiredService<IRateLimitCounter>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The user trust conformance suite, against DynamoDB (dynalite): two stores from two separately built service
+/// providers (two Lambda instances) share one table, so trust and flags hold across instances.
+/// </summary>
+public sealed class DynamoDbUserTrustTests : UserTrustTestsBase, IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+
+    protected override async Task<(IUserTrust First, IUserTrust Second)> CreateAsync(Action<TrustOptions>? configure = null)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        void Services(IServiceCollection s) => s.Configure<StreamChatOptions>(o => configure?.Invoke(o.Moderation.Trust));
+        var first = await Dynalite.StartAsync(Time, o => o.RateLimitsTableName = "trust-shared-" + suffix, Services);
+        var second = await Dynalite.StartAsync(Time, o => o.RateLimitsTableName = "trust-shared-" + suffix, Services);
+        _providers.Add(first);
+        _providers.Add(second);
+        return (first.GetRequiredService<IUserTrust>(), second.GetRequiredService<IUserTrust>());
     }
 
     public async ValueTask DisposeAsync()
