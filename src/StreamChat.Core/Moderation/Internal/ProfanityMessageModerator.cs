@@ -54,19 +54,8 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         var lastSingleEnd = -1;
 
         var i = 0;
-        while (i < folded.Length)
+        while (NextToken(folded, ref i, out var start))
         {
-            if (!IsTokenChar(folded[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < folded.Length && IsTokenChar(folded[i]))
-            {
-                i++;
-            }
 
             var raw = folded[start..i];
             var token = Trim(raw);
@@ -128,19 +117,8 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         Span<char> mapped = stackalloc char[WordList.MaxTokenLength];
         var reader = new PhraseList.Reader(_phrases);
         var i = 0;
-        while (i < folded.Length)
+        while (NextToken(folded, ref i, out var start))
         {
-            if (!IsTokenChar(folded[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < folded.Length && IsTokenChar(folded[i]))
-            {
-                i++;
-            }
 
             var token = Trim(folded[start..i]);
             if (token.IsEmpty)
@@ -316,6 +294,23 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         }
 
         return symbols > 0 && letters >= 2 && _words.MatchesWildcard(mapped);
+    }
+
+    /// <summary>Moves <paramref name="i"/> past the next run of token characters; false when there is none left.</summary>
+    private static bool NextToken(ReadOnlySpan<char> text, ref int i, out int start)
+    {
+        while (i < text.Length && !IsTokenChar(text[i]))
+        {
+            i++;
+        }
+
+        start = i;
+        while (i < text.Length && IsTokenChar(text[i]))
+        {
+            i++;
+        }
+
+        return i > start;
     }
 
     private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || TextFolding.IsLeetSymbol(c) || c == '%';
