@@ -9,6 +9,7 @@ internal static class TestReports
         var folder = Environment.GetEnvironmentVariable("STREAMCHAT_TEST_REPORTS");
         if (!string.IsNullOrEmpty(folder))
         {
+            Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, name + ".report.md"), content);
         }
     }
