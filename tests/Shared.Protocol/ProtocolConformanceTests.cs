@@ -184,6 +184,8 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
     [InlineData("email me: someone@example.com", "pii")]
     [InlineData("card 4111 1111 1111 1111", "pii")]
     [InlineData("you are a bastard", "profanity")]
+    [InlineData("sod off mate", "profanity")]
+    [InlineData("f%ck this lag", "profanity")]
     [InlineData("nobody likes you, just leave", "toxicity")]
     [InlineData("deliver it to 15 Ocean View Drive please", "pii")]
     public async Task Blocked_SenderAloneIsTold_NobodyElseSeesIt_AndItIsNotInHistory(string text, string reason)

@@ -70,13 +70,9 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
 
         foreach (var phrase in options.Moderation.Profanity.BlockedWords.Where(static w => w is not null && PhraseList.IsPhrase(w)))
         {
-            try
+            if (PhraseList.Problem(phrase) is { } problem)
             {
-                PhraseList.Create([phrase], []);
-            }
-            catch (ArgumentException e)
-            {
-                builder.AddError($"Moderation.Profanity.BlockedWords: {e.Message.Split(" (Parameter", 2)[0]}", "Moderation.Profanity.BlockedWords");
+                builder.AddError("Moderation.Profanity.BlockedWords: " + problem, "Moderation.Profanity.BlockedWords");
             }
         }
 

@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
 using StreamChat.Core;
 using StreamChat.Core.Moderation;
-using StreamChat.Core.Protocol;
 using static StreamChat.Aws.DynamoDb.Internal.AttributeValues;
 using K = StreamChat.Aws.DynamoDb.DynamoDbConstants;
 
@@ -60,19 +59,13 @@ internal sealed class DynamoDbUserTrust : IUserTrust
         };
         var response = await _db.RunAsync("GetItem", Table, (c, ct) => c.GetItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        if (response.Item is not { Count: > 0 } item || item.IsExpired(now))
-        {
-            return _trust.MessagesToTrust == 0 ? UserTrustLevel.Trusted : UserTrustLevel.New;
-        }
-
-        if (item.ContainsKey(FlaggedAt)
-            && now.ToUnixTimeMilliseconds() - item.GetNumber(FlaggedAt) < (long)_trust.FlaggedFor.TotalMilliseconds
-            && Number(item, SinceFlag) < _trust.FlaggedMessages)
-        {
-            return UserTrustLevel.Flagged;
-        }
-
-        return Number(item, Allowed) >= _trust.MessagesToTrust ? UserTrustLevel.Trusted : UserTrustLevel.New;
+        var standing = response.Item is { Count: > 0 } item && !item.IsExpired(now)
+            ? new UserStanding(
+                Number(item, Allowed),
+                item.ContainsKey(FlaggedAt) ? DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(FlaggedAt)) : null,
+                Number(item, SinceFlag))
+            : default;
+        return standing.LevelAt(now, _trust);
     }
 
     /// <inheritdoc />
@@ -82,7 +75,7 @@ internal sealed class DynamoDbUserTrust : IUserTrust
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var now = _time.GetUtcNow();
         var ttl = N((now + StandingTimeToLive).ToUnixTimeSeconds());
-        var hostile = verdict.Reason is BlockReason.Toxicity or BlockReason.NegativeSentiment;
+        var hostile = UserStanding.Flags(verdict);
         var (update, names, values) = (hostile, verdict.IsBlocked) switch
         {
             // A hostile block flags: the count of messages since the flag starts again.

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using StreamChat.Core.Protocol;
 
 namespace StreamChat.Core.Moderation.Internal;
 
@@ -34,17 +33,12 @@ internal sealed class InMemoryUserTrust : IUserTrust
     {
         if (!_records.TryGetValue((streamId, userId), out var record))
         {
-            return _options.MessagesToTrust == 0 ? UserTrustLevel.Trusted : UserTrustLevel.New;
+            return default(UserStanding).LevelAt(_time.GetUtcNow(), _options);
         }
 
         lock (record)
         {
-            if (record.FlaggedAt is { } flagged && _time.GetUtcNow() - flagged < _options.FlaggedFor && record.SinceFlag < _options.FlaggedMessages)
-            {
-                return UserTrustLevel.Flagged;
-            }
-
-            return record.Allowed >= _options.MessagesToTrust ? UserTrustLevel.Trusted : UserTrustLevel.New;
+            return new UserStanding(record.Allowed, record.FlaggedAt, record.SinceFlag).LevelAt(_time.GetUtcNow(), _options);
         }
     }
 
@@ -60,7 +54,7 @@ internal sealed class InMemoryUserTrust : IUserTrust
                 record.Allowed = Math.Min(record.Allowed + 1, int.MaxValue - 1);
             }
 
-            if (verdict.Reason is BlockReason.Toxicity or BlockReason.NegativeSentiment)
+            if (UserStanding.Flags(verdict))
             {
                 record.FlaggedAt = now;
                 record.SinceFlag = 0;

@@ -18,10 +18,9 @@ internal sealed class PhraseList
     private readonly WordList _words;
     private readonly Phrase[][] _byLastWord;
 
-    // Which (first, last) character pairs a phrase word has, so most tokens are ruled out without a lookup.
-    private readonly bool[] _ends = new bool[36 * 36];
-    private readonly bool _lookUpEveryToken;
     private readonly WordList _anchors;
+
+    // Which (first, last) character pairs an anchor has, so most tokens are ruled out without a lookup.
     private readonly bool[] _anchorEnds = new bool[36 * 36];
     private readonly bool _everyTokenMayAnchor;
 
@@ -33,7 +32,7 @@ internal sealed class PhraseList
         "to", "and", "or", "so", "head", "face", "bag", "end", "hole",
     };
 
-    private PhraseList(WordList words, Phrase[][] byLastWord, IEnumerable<string> distinct, IReadOnlyCollection<string> anchors)
+    private PhraseList(WordList words, Phrase[][] byLastWord, IReadOnlyCollection<string> anchors)
     {
         _words = words;
         _byLastWord = byLastWord;
@@ -50,26 +49,7 @@ internal sealed class PhraseList
                 _anchorEnds[ends] = true;
             }
         }
-
-        foreach (var word in distinct)
-        {
-            var ends = EndsIndex(word);
-            if (ends < 0)
-            {
-                _lookUpEveryToken = true; // a configured word in another script
-            }
-            else
-            {
-                _ends[ends] = true;
-            }
-        }
     }
-
-    /// <summary>Gets an empty list, which never matches.</summary>
-    public static PhraseList Empty { get; } = Create([], []);
-
-    /// <summary>Gets the number of phrases.</summary>
-    public int Count { get; private init; }
 
     /// <summary>True when <paramref name="line"/> is a phrase entry (more than one word, or exceptions) rather than a word.</summary>
     public static bool IsPhrase(string line) => line.AsSpan().Trim().IndexOfAny(' ', '\t') >= 0;
@@ -87,22 +67,19 @@ internal sealed class PhraseList
                 continue;
             }
 
-            var parts = entry.Trim().ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            var words = parts.Where(static p => p[0] != '!').ToArray();
-            var not = parts.Where(static p => p[0] == '!' && p.Length > 1).Select(static p => p[1..]).ToArray();
-            if (words.Length is 0 or > MaxWords || words.Any(static w => !w.All(char.IsLetterOrDigit)))
+            if (Problem(entry) is { } problem)
             {
-                throw new ArgumentException($"The phrase '{entry}' must be 1 to {MaxWords} words of letters or digits, then any '!word' exceptions.", nameof(entries));
+                throw new ArgumentException(problem, nameof(entries));
             }
 
-            parsed.Add((words, not));
+            parsed.Add(Parse(entry));
         }
 
         var distinct = parsed.SelectMany(static p => p.Words.Concat(p.Not)).Distinct(StringComparer.Ordinal).ToList();
-        var words2 = WordList.Create(distinct, []);
-        int Id(string w) => words2.Find(w);
+        var vocabulary = WordList.Create(distinct, []);
+        int Id(string w) => vocabulary.Find(w);
 
-        var byLast = new List<Phrase>[words2.Count];
+        var byLast = new List<Phrase>[vocabulary.Count];
         foreach (var (words, not) in parsed)
         {
             var phrase = new Phrase(words.Select(Id).ToArray(), not.Select(Id).ToArray());
@@ -113,7 +90,7 @@ internal sealed class PhraseList
         // holds one of them, so the word-by-word pass runs only then.
         var anchors = parsed.SelectMany(static p => p.Words.Any(w => !CommonWords.Contains(w)) ? p.Words.Where(w => !CommonWords.Contains(w)) : p.Words)
             .Distinct(StringComparer.Ordinal).ToList();
-        return new PhraseList(words2, byLast.Select(static l => l?.ToArray() ?? []).ToArray(), distinct, anchors) { Count = parsed.Count };
+        return new PhraseList(vocabulary, byLast.Select(static l => l?.ToArray() ?? []).ToArray(), anchors);
     }
 
     /// <summary>
@@ -137,16 +114,10 @@ internal sealed class PhraseList
             }
         }
 
-        Span<char> mapped = stackalloc char[token.Length];
-        for (var k = 0; k < token.Length; k++)
-        {
-            mapped[k] = TextFolding.MapLeet(token[k]);
-        }
-
-        return _anchors.Find(mapped) >= 0;
+        return Find(_anchors, token) >= 0;
     }
 
-    // -1 when either end is not an ASCII lower-case letter or digit (no phrase word then).
+    // -1 when either end is not an ASCII lower-case letter or digit (an anchor in another script is looked up always).
     private static int EndsIndex(ReadOnlySpan<char> word)
     {
         static int Index(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 + c - '0' : -1;
@@ -155,15 +126,36 @@ internal sealed class PhraseList
         return first < 0 || last < 0 ? -1 : (first * 36) + last;
     }
 
-    private int Find(ReadOnlySpan<char> token)
+    /// <summary>The id in <paramref name="words"/> of <paramref name="token"/> with its leetspeak mapped, or -1.</summary>
+    private static int Find(WordList words, ReadOnlySpan<char> token)
     {
-        if (token.IsEmpty)
+        if (token.IsEmpty || token.Length > WordList.MaxTokenLength)
         {
             return -1;
         }
 
-        var ends = EndsIndex(token);
-        return _lookUpEveryToken || (ends >= 0 && _ends[ends]) ? _words.Find(token) : -1;
+        Span<char> mapped = stackalloc char[token.Length];
+        for (var k = 0; k < token.Length; k++)
+        {
+            mapped[k] = TextFolding.MapLeet(token[k]);
+        }
+
+        return words.Find(mapped);
+    }
+
+    /// <summary>Why <paramref name="entry"/> is not a valid phrase entry, or null when it is one.</summary>
+    public static string? Problem(string entry)
+    {
+        var (words, _) = Parse(entry);
+        return words.Length is 0 or > MaxWords || words.Any(static w => !w.All(char.IsLetterOrDigit))
+            ? $"The phrase '{entry}' must be 1 to {MaxWords} words of letters or digits, then any '!word' exceptions."
+            : null;
+    }
+
+    private static (string[] Words, string[] Not) Parse(string entry)
+    {
+        var parts = entry.Trim().ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return (parts.Where(static p => p[0] != '!').ToArray(), parts.Where(static p => p[0] == '!' && p.Length > 1).Select(static p => p[1..]).ToArray());
     }
 
     private static string Normalize(string entry) => string.Join(' ', entry.Trim().ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
@@ -187,12 +179,12 @@ internal sealed class PhraseList
         }
 
         /// <summary>
-        /// Feeds the next token (lower case, leetspeak mapped); true when a phrase is complete. A phrase with
+        /// Feeds the next token (lower case, leetspeak not yet mapped); true when a phrase is complete. A phrase with
         /// exceptions completes only once the token after it (or the end) shows it is not voided.
         /// </summary>
         public bool Next(ReadOnlySpan<char> token)
         {
-            var id = _list.Find(token);
+            var id = Find(_list._words, token);
             if (_pending is { } pending)
             {
                 _pending = null;

@@ -56,7 +56,6 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         var i = 0;
         while (NextToken(folded, ref i, out var start))
         {
-
             var raw = folded[start..i];
             var token = Trim(raw);
             if (token.IsEmpty)
@@ -114,25 +113,12 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
     /// </summary>
     private bool ContainsPhrase(ReadOnlySpan<char> folded)
     {
-        Span<char> mapped = stackalloc char[WordList.MaxTokenLength];
         var reader = new PhraseList.Reader(_phrases);
         var i = 0;
         while (NextToken(folded, ref i, out var start))
         {
-
             var token = Trim(folded[start..i]);
-            if (token.IsEmpty)
-            {
-                continue;
-            }
-
-            var length = Math.Min(token.Length, mapped.Length);
-            for (var k = 0; k < length; k++)
-            {
-                mapped[k] = TextFolding.MapLeet(token[k]);
-            }
-
-            if (reader.Next(mapped[..length]))
+            if (!token.IsEmpty && reader.Next(token))
             {
                 return true;
             }
@@ -283,17 +269,15 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             return false;
         }
 
-        var symbols = 0;
         var letters = 0;
         for (var k = 0; k < token.Length; k++)
         {
             var symbol = TextFolding.IsLeetSymbol(token[k]) || token[k] is '1' or '%';
-            symbols += symbol ? 1 : 0;
             letters += char.IsLetter(token[k]) ? 1 : 0;
             mapped[k] = symbol ? '*' : TextFolding.MapLeet(token[k]);
         }
 
-        return symbols > 0 && letters >= 2 && _words.MatchesWildcard(mapped);
+        return letters >= 2 && _words.MatchesWildcard(mapped);
     }
 
     /// <summary>Moves <paramref name="i"/> past the next run of token characters; false when there is none left.</summary>

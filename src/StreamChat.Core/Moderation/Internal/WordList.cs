@@ -58,7 +58,8 @@ internal sealed class WordList
     public int Count => _all.Length;
 
     // Words one dropped letter away from a listed word that are English (tools/profanity-variants.py finds them in a
-    // 275,000-word English list) or common elsewhere in chat (cuny, cnty, cuty, fing, ases, biches); they stay allowed.
+    // 275,000-word English list) or common elsewhere in chat (cuny, cnty, cuty, fing, ases, biches, and the Spanish-like
+    // baner, bener); they stay allowed.
     private static readonly HashSet<string> DroppedLetterWords = new(StringComparer.Ordinal)
     {
         "ares", "batch", "biach", "botch", "chik", "chiks", "chins", "cuts", "dido", "douce", "dyes", "goos", "mining", "pais",
@@ -143,9 +144,6 @@ internal sealed class WordList
 
         return best;
     }
-
-    /// <summary>The word with id <paramref name="id"/>, as listed.</summary>
-    public string WordAt(int id) => _all[id].Word;
 
     /// <summary>Reads the built-in list embedded in this assembly.</summary>
     public static IEnumerable<string> ReadEmbedded(string name)
