@@ -31,7 +31,8 @@ internal sealed class ChatServer : IAsyncDisposable
         Action<StreamChatWebSocketOptions>? configureSockets = null,
         Action<IServiceCollection>? configureServices = null,
         Action<WebApplication>? configureApp = null,
-        IReadOnlyDictionary<string, string?>? configuration = null)
+        IReadOnlyDictionary<string, string?>? configuration = null,
+        Action<IStreamChatBuilder>? configureChat = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (configuration is not null)
@@ -43,13 +44,14 @@ internal sealed class ChatServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         configureServices?.Invoke(builder.Services);
-        builder.Services
+        var chat = builder.Services
             .AddStreamChat(o =>
             {
                 o.AllowDevelopmentIdentity = true;
                 configure?.Invoke(o);
             })
             .ConfigureWebSockets(o => configureSockets?.Invoke(o));
+        configureChat?.Invoke(chat);
 
         var app = builder.Build();
         configureApp?.Invoke(app);

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamChat.Core.Diagnostics;
+
+namespace StreamChat.Redis.Internal;
+
+/// <summary>
+/// The one multiplexer the Redis stores and broadcaster share, and its health: connected or not, reported once per
+/// change in logs and metrics (never once per message), with a <see cref="Restored"/> event for the parts that catch
+/// up after an outage (presence re-registered, pending history written).
+/// </summary>
+internal sealed partial class RedisConnection : IAsyncDisposable
+{
+    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly bool _ownsMultiplexer;
+    private readonly ILogger _logger;
+    private readonly Meter? _ownedMeter;
+    private readonly Histogram<double> _roundTrip;
+    private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _failures;
+    private int _unavailable;
+
+    public RedisConnection(IOptions<RedisScaleOutOptions> options, IServiceProvider services, ILogger<RedisConnection> logger, IMeterFactory? meterFactory = null)
+    {
+        var value = options.Value;
+        _logger = logger;
+        Keys = new RedisKeys(value.KeyPrefix);
+        NodeId = value.NodeId ?? MakeNodeId();
+        var registered = services.GetService(typeof(IConnectionMultiplexer)) as IConnectionMultiplexer;
+        _ownsMultiplexer = registered is null;
+        _multiplexer = new Lazy<Task<IConnectionMultiplexer>>(
+            async () => Watch(registered ?? await ConnectAsync(value, services).ConfigureAwait(false)),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+
+        _ownedMeter = meterFactory is null ? new Meter(StreamChatMeter.Name) : null;
+        var meter = meterFactory?.Create(StreamChatMeter.Name) ?? _ownedMeter!;
+        _roundTrip = meter.CreateHistogram<double>("streamchat.redis.round_trip", "s", "Time of one Redis command or script, as the node saw it.");
+        _reconnects = meter.CreateCounter<long>("streamchat.redis.reconnects", "{reconnect}", "Times the node got its Redis connection back after losing it.");
+        _failures = meter.CreateCounter<long>("streamchat.redis.failures", "{failure}", "Redis operations that failed or were skipped while Redis was unreachable, by operation.");
+        Meter = meter;
+    }
+
+    /// <summary>Raised (on a pool thread) when Redis is reachable again after an outage.</summary>
+    public event Func<Task>? Restored;
+
+    public RedisKeys Keys { get; }
+
+    public string NodeId { get; }
+
+    public Meter Meter { get; }
+
+    /// <summary>Gets whether Redis is known to be unreachable (so callers fall back at once instead of waiting).</summary>
+    public bool IsUnavailable => Volatile.Read(ref _unavailable) != 0;
+
+    public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
+
+    public async Task<IDatabase> DatabaseAsync()
+    {
+        var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
+        return multiplexer.GetDatabase();
+    }
+
+    /// <summary>Runs one Redis operation, timing it; a connection failure is recorded and rethrown as <see cref="RedisUnavailableException"/>.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (IsUnavailable)
+        {
+            _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+            throw new RedisUnavailableException(operation, null, true);
+        }
+
+        var database = await DatabaseAsync().ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await run(database).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _roundTrip.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+            return result;
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+            MarkUnavailable(ex);
+            throw new RedisUnavailableException(operation, ex, true);
+        }
+    }
+
+    /// <summary>Records an operation skipped or failed because Redis is unreachable.</summary>
+    public void CountFailure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void RecordRoundTrip(string operation, long startedTimestamp) =>
+        _roundTrip.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    public void MarkUnavailable(Exception? exception)
+    {
+        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        {
+            Log.Unavailable(_logger, NodeId, exception);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ownedMeter?.Dispose();
+        if (_ownsMultiplexer && _multiplexer.IsValueCreated)
+        {
+            try
+            {
+                var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
+                await multiplexer.CloseAsync().ConfigureAwait(false);
+                multiplexer.Dispose();
+            }
+            catch (RedisException)
+            {
+                // Never connected: nothing to close.
+            }
+        }
+    }
+
+    private static string MakeNodeId()
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var safe = new string(id.Select(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return safe.Length <= 100 ? safe : safe[^100..];
+    }
+
+    private static async Task<IConnectionMultiplexer> ConnectAsync(RedisScaleOutOptions options, IServiceProvider services)
+    {
+        if (options.ConnectionFactory is { } factory)
+        {
+            return await factory(services).ConfigureAwait(false);
+        }
+
+        var configuration = ConfigurationOptions.Parse(options.Configuration!);
+
+        // Nodes must start, and keep serving their sockets, while Redis is down; commands fail fast instead of queuing
+        // behind a dead connection, and the multiplexer reconnects (and resubscribes) by itself.
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ClientName ??= "streamchat";
+        return await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+    }
+
+    private IConnectionMultiplexer Watch(IConnectionMultiplexer multiplexer)
+    {
+        multiplexer.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                MarkUnavailable(e.Exception);
+            }
+        };
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                _ = OnRestoredAsync();
+            }
+        };
+        if (!multiplexer.IsConnected)
+        {
+            MarkUnavailable(null);
+        }
+
+        return multiplexer;
+    }
+
+    private async Task OnRestoredAsync()
+    {
+        if (Interlocked.Exchange(ref _unavailable, 0) == 0)
+        {
+            return;
+        }
+
+        _reconnects.Add(1);
+        Log.Restored(_logger, NodeId);
+        if (Restored is { } handlers)
+        {
+            foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+            {
+                try
+                {
+                    await handler().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A catch-up that fails is logged; the next restore or heartbeat tries again.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.CatchUpFailed(_logger, NodeId, ex);
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "Redis is unreachable from node {NodeId}: local sockets are still served, new handshakes are refused, and cluster-wide state waits until it is back.", EventName = "RedisUnavailable")]
+        public static partial void Unavailable(ILogger logger, string nodeId, Exception? exception);
+
+        [LoggerMessage(2, LogLevel.Information, "Redis is reachable again from node {NodeId}: catching up presence and history.", EventName = "RedisRestored")]
+        public static partial void Restored(ILogger logger, string nodeId);
+
+        [LoggerMessage(3, LogLevel.Warning, "Catching up with Redis on node {NodeId} failed; the next heartbeat tries again.", EventName = "RedisCatchUpFailed")]
+        public static partial void CatchUpFailed(ILogger logger, string nodeId, Exception exception);
+    }
+}
