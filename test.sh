@@ -13,6 +13,10 @@ cleanup() {
   for pid in "${started_pids[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
+  # The Redis tests start (and stop) their own redis-server processes; any a crashed test host left behind go too.
+  for pidfile in "$root/artifacts/redis-pids"/*.pid; do
+    [ -f "$pidfile" ] && { kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; }
+  done
 }
 trap cleanup EXIT INT TERM
 
@@ -36,6 +40,17 @@ if [ ! -x /usr/bin/chromium ]; then
   say "Installing Debian's chromium for the browser tests"
   apt_install chromium || { echo "test.sh: could not install chromium (apt-get install chromium)." >&2; exit 1; }
 fi
+
+# redis-server (Debian's package), for the Redis scale-out tests: each test class starts its own on a free loopback
+# port and stops it (some kill and restart it to play an outage), recording its pid under artifacts/redis-pids.
+if ! command -v redis-server >/dev/null; then
+  say "Installing Debian's redis-server for the scale-out tests"
+  apt_install redis-server || { echo "test.sh: could not install redis-server (apt-get install redis-server)." >&2; exit 1; }
+  # Where the package started its system service on 6379, stop it: the tests never use it.
+  { command -v service >/dev/null && service redis-server stop; } >/dev/null 2>&1 || true
+fi
+mkdir -p "$root/artifacts/redis-pids"
+export STREAMCHAT_REDIS_PIDS="$root/artifacts/redis-pids"
 
 # dynalite: a DynamoDB-compatible server (npm), for the DynamoDB store tests.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -36,6 +36,14 @@ if (string.Equals(sample["Storage"], "DynamoDb", StringComparison.OrdinalIgnoreC
     chat.AddDynamoDbStores(builder.Configuration.GetSection("StreamChatDynamoDb")).AddDynamoDbAuditTrail();
 }
 
+// Optional: run several nodes behind a load balancer, sharing one Redis (broadcasts, presence, history, bans, limits).
+//   ConnectionStrings__Redis=127.0.0.1:6379            the StackExchange.Redis configuration string; nothing else is needed
+//   StreamChatRedis__KeyPrefix=myapp:                  keep several apps apart on one Redis (default streamchat:)
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
+{
+    chat.AddStackExchangeRedis(builder.Configuration.GetSection("StreamChatRedis"));
+}
+
 var app = builder.Build();
 
 if (sample.GetValue<bool>("ProvisionTables"))

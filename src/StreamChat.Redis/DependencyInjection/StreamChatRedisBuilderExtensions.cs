@@ -48,6 +48,21 @@ public static class StreamChatRedisBuilderExtensions
         return AddCore(builder, configure);
     }
 
+    /// <summary>
+    /// As <see cref="AddStackExchangeRedis(IStreamChatBuilder)"/>, with options bound from a configuration section
+    /// (e.g. <c>StreamChatRedis</c>: <c>KeyPrefix</c>, <c>NodeId</c>, <c>PresenceTimeout</c>); unknown keys are errors.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddStreamChat()</c>.</param>
+    /// <param name="configuration">The section holding <see cref="RedisScaleOutOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IStreamChatBuilder AddStackExchangeRedis(this IStreamChatBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddCore(builder, null);
+        builder.Services.AddOptions<RedisScaleOutOptions>().Bind(configuration, static o => o.ErrorOnUnknownConfiguration = true);
+        return builder;
+    }
+
     private static IStreamChatBuilder AddCore(IStreamChatBuilder builder, Action<RedisScaleOutOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

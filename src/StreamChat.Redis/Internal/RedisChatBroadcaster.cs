@@ -16,7 +16,7 @@ namespace StreamChat.Redis.Internal;
 /// in order on one multiplexer and read in order from each channel, so every node sees them in the order sent.
 /// Gone connections are cleaned up on the node that owns them, by its socket's own close.
 /// </summary>
-internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDisposable
+internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDisposable, IDisposable
 {
     private readonly IChatBroadcaster _local;
     private readonly RedisConnection _redis;
@@ -130,6 +130,9 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
         return new Registration(this, connection, inner);
     }
 
+    /// <summary>A synchronous container dispose: the subscriptions end with the multiplexer.</summary>
+    public void Dispose() => _redis.Restored -= ResubscribeAsync;
+
     public async ValueTask DisposeAsync()
     {
         _redis.Restored -= ResubscribeAsync;
@@ -149,8 +152,6 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
         {
             await UnsubscribeQuietlyAsync(queue).ConfigureAwait(false);
         }
-
-        _nodeGate.Dispose();
     }
 
     private async Task<string?> NodeOfAsync(string connectionId, CancellationToken cancellationToken)

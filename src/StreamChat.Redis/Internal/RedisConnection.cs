@@ -13,7 +13,7 @@ namespace StreamChat.Redis.Internal;
 /// change in logs and metrics (never once per message), with a <see cref="Restored"/> event for the parts that catch
 /// up after an outage (presence re-registered, pending history written).
 /// </summary>
-internal sealed partial class RedisConnection : IAsyncDisposable
+internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
     private readonly bool _ownsMultiplexer;
@@ -101,6 +101,15 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
             Log.Unavailable(_logger, NodeId, exception);
+        }
+    }
+
+    public void Dispose()
+    {
+        _ownedMeter?.Dispose();
+        if (_ownsMultiplexer && _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        {
+            _multiplexer.Value.Result.Dispose();
         }
     }
 

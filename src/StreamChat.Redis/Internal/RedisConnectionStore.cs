@@ -15,7 +15,7 @@ namespace StreamChat.Redis.Internal;
 /// node deletes what it left. The node's own connections are also kept here (a reference each): lookups of them need
 /// no round trip, and after an outage the heartbeat registers again whatever Redis lost.
 /// </summary>
-internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDisposable
+internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDisposable, IDisposable
 {
     private const int ReapBatch = 10;
 
@@ -242,6 +242,15 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
         finally
         {
             _heartbeatGate.Release();
+        }
+    }
+
+    /// <summary>Stops the heartbeat (a synchronous container dispose; the async one waits for a running beat).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _heartbeat?.Dispose();
         }
     }
 

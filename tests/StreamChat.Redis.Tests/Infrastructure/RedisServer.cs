@@ -10,20 +10,30 @@ namespace StreamChat.Redis.Tests.Infrastructure;
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    /// <summary>test.sh kills leftovers by this marker if a test host crashes.</summary>
+    /// <summary>Names the server's files; its pid file goes to STREAMCHAT_REDIS_PIDS, where test.sh finds leftovers of a crashed test host.</summary>
     public const string Marker = "streamchat-test";
 
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private readonly string? _dataDirectory;
+
+    private RedisServer(int port, bool persistent)
+    {
+        Port = port;
+        if (persistent)
+        {
+            _dataDirectory = Directory.CreateTempSubdirectory(Marker + "-").FullName;
+        }
+    }
 
     public int Port { get; }
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; a persistent one writes every command to an append-only file, so a restart keeps its data.</summary>
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), persistent);
         await server.StartAgainAsync();
         return server;
     }
@@ -37,7 +47,12 @@ internal sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--dbfilename", Marker + ".rdb", "--dir", Path.GetTempPath() })
+        string[] persistence = _dataDirectory is null
+            ? ["--appendonly", "no", "--dir", Path.GetTempPath()]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
+        var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var pids = Environment.GetEnvironmentVariable("STREAMCHAT_REDIS_PIDS") is { Length: > 0 } folder ? folder : Path.GetTempPath();
+        foreach (var argument in (string[])["--bind", "127.0.0.1", "--port", port, "--save", "", "--dbfilename", Marker + ".rdb", "--pidfile", Path.Combine(pids, $"{Marker}-{port}.pid"), .. persistence])
         {
             info.ArgumentList.Add(argument);
         }
@@ -86,7 +101,14 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => new(KillAsync());
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
 
     private static int FreePort()
     {

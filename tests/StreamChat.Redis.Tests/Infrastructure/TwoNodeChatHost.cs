@@ -28,12 +28,19 @@ internal sealed class TwoNodeChatHost : IChatTestHost
 
     public int? BanCloseCode => 4003;
 
-    public static async Task<TwoNodeChatHost> StartAsync(RedisFixture redis, Action<StreamChatOptions>? configure = null, Action<RedisScaleOutOptions>? configureRedis = null)
+    public static Task<TwoNodeChatHost> StartAsync(RedisFixture redis, Action<StreamChatOptions>? configure = null, Action<RedisScaleOutOptions>? configureRedis = null) =>
+        StartAsync(redis.Configuration, configure, configureRedis);
+
+    public static async Task<TwoNodeChatHost> StartAsync(
+        string redisConfiguration,
+        Action<StreamChatOptions>? configure = null,
+        Action<RedisScaleOutOptions>? configureRedis = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var prefix = RedisFixture.NewPrefix();
-        Task<ChatServer> Node(string name) => ChatServer.StartAsync(configure, configureChat: chat => chat.AddStackExchangeRedis(o =>
+        Task<ChatServer> Node(string name) => ChatServer.StartAsync(configure, configureServices: configureServices, configureChat: chat => chat.AddStackExchangeRedis(o =>
         {
-            o.Configuration = redis.Configuration;
+            o.Configuration = redisConfiguration;
             o.KeyPrefix = prefix;
             o.NodeId = name;
             configureRedis?.Invoke(o);
