@@ -9,6 +9,10 @@
 # Scenarios: fanout (1,000 subscribers in one stream, 10 publishers, 20 msg/s), capacity (the highest rate into
 # that stream with p99 under 250 ms and no loss), rooms (2,000 connections over 200 streams), idle (10,000
 # connections: memory per connection), churn (connect and disconnect 200 per second for 30 s).
+# Scale-out (docs/scale-out.md): two nodes of each server on one redis-server (StreamChat.Redis against SignalR's own
+# Redis backplane), subscribers and publishers split over both nodes, CPU summed over both nodes and Redis:
+# scaleout-fanout (1,000 subscribers, 20 msg/s), scaleout-small (200 subscribers, 20 msg/s; Redis traffic per message
+# must not grow with subscribers), scaleout-capacity (the highest rate with p99 under 250 ms and no loss).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/bench"
@@ -26,12 +30,17 @@ results="$out/results-$stamp"
 mkdir -p "$results"
 
 server_pid=""
+cluster_pids=()
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
   fi
+  for pid in "${cluster_pids[@]:-}"; do
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  done
+  cluster_pids=()
 }
 trap stop_server EXIT
 
@@ -49,6 +58,52 @@ start_server() { # target -> sets server_pid and url
   echo "run.sh: the $1 server did not start; see $results/server-$1.log" >&2; exit 1
 }
 
+wait_port() { # port name
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "run.sh: $2 did not start; see $results" >&2; exit 1
+}
+
+redis_port=6390
+start_cluster() { # target -> sets cluster_pids, urls, pids (two nodes and a fresh redis-server)
+  export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no > "$results/redis-$1.log" 2>&1 &
+  local redis_pid=$!
+  wait_port "$redis_port" redis-server
+  local first second a b
+  if [ "$1" = streamchat ]; then
+    first=5000; second=5002
+    for port in $first $second; do
+      Urls=http://127.0.0.1:$port StreamChat__AllowDevelopmentIdentity=true StreamChat__RateLimits__Enabled=false \
+        ConnectionStrings__Redis=127.0.0.1:$redis_port \
+        dotnet "$out/streamchat/StreamChat.Samples.Kestrel.dll" --contentRoot "$out/streamchat" > "$results/server-$1-$port.log" 2>&1 &
+      cluster_pids+=("$!")
+    done
+    urls="ws://127.0.0.1:$first/chat,ws://127.0.0.1:$second/chat"
+  else
+    first=5001; second=5003
+    for port in $first $second; do
+      Urls=http://127.0.0.1:$port ConnectionStrings__Redis=127.0.0.1:$redis_port \
+        dotnet "$out/signalr/SignalRChat.dll" > "$results/server-$1-$port.log" 2>&1 &
+      cluster_pids+=("$!")
+    done
+    urls="http://127.0.0.1:$first/chathub,http://127.0.0.1:$second/chathub"
+  fi
+  wait_port $first "the $1 node on $first"
+  wait_port $second "the $1 node on $second"
+  pids="${cluster_pids[0]},${cluster_pids[1]},$redis_pid"
+  cluster_pids+=("$redis_pid")
+}
+
+redis_calls() { # command -> calls so far (e.g. publish), or all commands with "total"
+  local stats
+  stats=$(redis-cli -p "$redis_port" info commandstats 2>/dev/null | tr -d '\r')
+  if [ "$1" = total ]; then
+    awk -F'calls=' '/^cmdstat_/ { split($2, c, ","); n += c[1] } END { print n + 0 }' <<<"$stats"
+  else
+    awk -F'calls=' -v cmd="cmdstat_$1:" 'index($0, cmd) == 1 { split($2, c, ","); print c[1] + 0; found = 1 } END { if (!found) print 0 }' <<<"$stats"
+  fi
+}
+
 args_for() {
   case "$1" in
     fanout)   echo "run --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20" ;;
@@ -56,6 +111,9 @@ args_for() {
     rooms)    echo "run --connections 2000 --streams 200 --publishers 200 --rate 200 --duration 20" ;;
     idle)     echo "idle --connections 10000 --streams 100 --connect-concurrency 100" ;;
     churn)    echo "churn --churn-rate 200 --duration 30 --streams 20" ;;
+    scaleout-fanout)   echo "run --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20" ;;
+    scaleout-small)    echo "run --connections 200 --streams 1 --publishers 10 --rate 20 --duration 20" ;;
+    scaleout-capacity) echo "capacity --connections 1000 --streams 1 --publishers 10 --start-rate 50 --duration 8" ;;
     *) echo "unknown scenario $1" >&2; exit 2 ;;
   esac
 }
@@ -64,6 +122,23 @@ for scenario in "${scenarios[@]}"; do
   for round in $(seq 1 "$rounds"); do
     for target in streamchat signalr; do
       echo "==> $scenario, round $round, $target"
+      if [[ "$scenario" == scaleout-* ]]; then
+        start_cluster "$target"
+        publishes_before=$(redis_calls publish); commands_before=$(redis_calls total)
+        # shellcheck disable=SC2046
+        dotnet "$out/loadtest/StreamChat.LoadTest.dll" $(args_for "$scenario") --target "$target" --url "$urls" --server-pid "$pids" \
+          | tee "$results/$scenario.$target.$round.txt" | grep -v '^RESULT '
+        published=$(grep '^RESULT ' "$results/$scenario.$target.$round.txt" | grep -o '"published":[0-9.]*' | cut -d: -f2)
+        publishes=$(( $(redis_calls publish) - publishes_before )); commands=$(( $(redis_calls total) - commands_before ))
+        if [ -n "$published" ] && [ "${published%.*}" -gt 0 ]; then
+          awk -v p="$publishes" -v c="$commands" -v m="$published" \
+            'BEGIN { printf "  redis: %d PUBLISH and %d commands for %d chat messages: %.2f publishes and %.2f commands per message\n", p, c, m, p / m, c / m }' \
+            | tee -a "$results/$scenario.$target.$round.txt"
+        fi
+        stop_server
+        sleep 1
+        continue
+      fi
       start_server "$target"
       # shellcheck disable=SC2046
       dotnet "$out/loadtest/StreamChat.LoadTest.dll" $(args_for "$scenario") --target "$target" --url "$url" --server-pid "$server_pid" \

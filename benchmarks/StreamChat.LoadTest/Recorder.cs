@@ -92,5 +92,27 @@ internal readonly record struct ProcessStats(long RssKb, double CpuSeconds, int 
         }
     }
 
+    /// <summary>The sum over several processes (two nodes and their Redis); <see langword="null"/> when any cannot be read.</summary>
+    public static ProcessStats? ReadAll(IReadOnlyList<int> pids)
+    {
+        if (pids.Count <= 1)
+        {
+            return Read(pids.Count == 1 ? pids[0] : null);
+        }
+
+        var total = new ProcessStats(0, 0, 0, 0);
+        foreach (var pid in pids)
+        {
+            if (Read(pid) is not { } one)
+            {
+                return null;
+            }
+
+            total = new ProcessStats(total.RssKb + one.RssKb, total.CpuSeconds + one.CpuSeconds, total.OpenFiles + one.OpenFiles, total.Threads + one.Threads);
+        }
+
+        return total;
+    }
+
     public static double OwnCpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }

@@ -21,7 +21,7 @@ internal static class Scenarios
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await client.ConnectAsync(options.Url, $"{prefix}{i}", timeout.Token);
+                await client.ConnectAsync(options.Urls[i % options.Urls.Count], $"{prefix}{i}", timeout.Token);
                 clients[i] = client;
             }
             catch (Exception ex)
@@ -107,13 +107,13 @@ internal static class Scenarios
     public static async Task<Dictionary<string, double>> RunAsync(LoadOptions options)
     {
         var recorder = new Recorder();
-        var serverBefore = ProcessStats.Read(options.ServerPid);
+        var serverBefore = ProcessStats.ReadAll(options.ServerPids);
         var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "u");
-        var serverConnected = ProcessStats.Read(options.ServerPid);
+        var serverConnected = ProcessStats.ReadAll(options.ServerPids);
         await Task.Delay(500);
         recorder.Swap();
         var ownCpu = ProcessStats.OwnCpuSeconds();
-        var serverCpu = ProcessStats.Read(options.ServerPid)?.CpuSeconds;
+        var serverCpu = ProcessStats.ReadAll(options.ServerPids)?.CpuSeconds;
         var stopwatch = Stopwatch.StartNew();
         var (published, expected) = await PublishAsync(clients, options.Publishers, options.Rate, options.Duration, recorder);
         await DrainAsync(recorder, expected);
@@ -135,7 +135,7 @@ internal static class Scenarios
 
     private static Dictionary<string, double> Summarize(LoadOptions options, Recorder.Window window, long published, long expected, double elapsed, double ownCpuBefore, double? serverCpuBefore)
     {
-        var server = ProcessStats.Read(options.ServerPid);
+        var server = ProcessStats.ReadAll(options.ServerPids);
         return new Dictionary<string, double>
         {
             ["rate"] = options.Rate,
@@ -174,7 +174,7 @@ internal static class Scenarios
         {
             recorder.Swap();
             var ownCpu = ProcessStats.OwnCpuSeconds();
-            var serverCpu = ProcessStats.Read(options.ServerPid)?.CpuSeconds;
+            var serverCpu = ProcessStats.ReadAll(options.ServerPids)?.CpuSeconds;
             var stopwatch = Stopwatch.StartNew();
             var (published, expected) = await PublishAsync(clients, options.Publishers, rate, options.Duration, recorder);
             await DrainAsync(recorder, expected);

@@ -1,10 +1,17 @@
 // The peer: a SignalR chat hub written the way the SignalR documentation teaches it (a Hub, one group per
-// stream, the default JSON protocol, default options). benchmarks/run.sh runs it against StreamChat.
+// stream, the default JSON protocol, default options). benchmarks/run.sh runs it against StreamChat; with
+// ConnectionStrings__Redis set it uses SignalR's Redis backplane.
 using Microsoft.AspNetCore.SignalR;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSignalR();
+var signalr = builder.Services.AddSignalR();
+
+// Scale-out the way the SignalR documentation teaches it: its own Redis backplane (benchmarks/run.sh scaleout-*).
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+{
+    signalr.AddStackExchangeRedis(redis);
+}
 
 var app = builder.Build();
 app.MapHub<ChatHub>("/chathub");
