@@ -24,6 +24,9 @@ internal sealed class LoadOptions
     public double P99LimitMs { get; private init; } = 250;
     public double StartRate { get; private init; } = 50;
 
+    /// <summary>Gets the Redis whose commands are counted over the publishing window (<c>--redis HOST:PORT</c>), if any.</summary>
+    public string? Redis { get; private init; }
+
     public static LoadOptions Parse(string[] args)
     {
         string Value(ref int i) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -33,6 +36,7 @@ internal sealed class LoadOptions
         int connections = 100, streams = 1, publishers = 10, concurrency = 50;
         double rate = 20, duration = 10, churn = 200, p99 = 250, startRate = 50;
         List<int> pids = [];
+        string? redis = null;
         for (var i = mode == args.FirstOrDefault() ? 1 : 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,6 +52,7 @@ internal sealed class LoadOptions
                 case "--server-pid": pids = Value(ref i).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(static p => int.Parse(p, CultureInfo.InvariantCulture)).ToList(); break;
                 case "--connect-concurrency": concurrency = int.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
                 case "--churn-rate": churn = double.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
+                case "--redis": redis = Value(ref i); break;
                 case "--p99-limit-ms": p99 = double.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException("unknown option " + args[i]);
             }
@@ -73,6 +78,7 @@ internal sealed class LoadOptions
             ChurnRate = churn,
             P99LimitMs = p99,
             StartRate = startRate,
+            Redis = redis,
         };
     }
 }

@@ -15,7 +15,7 @@ internal static class Report
         "server_kb_per_connection", "server_heap_kb_per_connection", "server_idle_cpu_s", "connect_rate", "server_cpu_s", "tool_cpu_s", "server_rss_mb",
         "server_rss_cold_mb", "server_rss_before_mb", "server_rss_after_mb", "server_rss_after2_mb", "server_heap_before_mb",
         "server_heap_after_mb", "server_heap_after2_mb", "server_fds_cold", "server_fds_before", "server_fds_after",
-        "server_fds_after2", "opened",
+        "server_fds_after2", "opened", "redis_publishes_per_message", "redis_commands_per_message",
     ];
 
     public static void Print(string folder)

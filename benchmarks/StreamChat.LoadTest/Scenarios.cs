@@ -114,12 +114,20 @@ internal static class Scenarios
         recorder.Swap();
         var ownCpu = ProcessStats.OwnCpuSeconds();
         var serverCpu = ProcessStats.ReadAll(options.ServerPids)?.CpuSeconds;
+        var redisBefore = await RedisProbe.ReadAsync(options.Redis);
         var stopwatch = Stopwatch.StartNew();
         var (published, expected) = await PublishAsync(clients, options.Publishers, options.Rate, options.Duration, recorder);
         await DrainAsync(recorder, expected);
         var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var redisAfter = await RedisProbe.ReadAsync(options.Redis);
         var window = recorder.Current;
         var result = Summarize(options, window, published, expected, elapsed, ownCpu, serverCpu);
+        if (redisBefore is { } rb && redisAfter is { } ra && published > 0)
+        {
+            // Only the publishing window: joins and leaves are not chat messages.
+            result["redis_publishes_per_message"] = (ra.Publishes - rb.Publishes) / (double)published;
+            result["redis_commands_per_message"] = (ra.Commands - rb.Commands) / (double)published;
+        }
         result["connect_rate"] = connectRate;
         result["connect_failures"] = failed;
         result["errors"] += failed;

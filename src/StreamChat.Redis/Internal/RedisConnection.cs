@@ -53,8 +53,28 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 
     public Meter Meter { get; }
 
-    /// <summary>Gets whether Redis is known to be unreachable (so callers fall back at once instead of waiting).</summary>
-    public bool IsUnavailable => Volatile.Read(ref _unavailable) != 0;
+    /// <summary>
+    /// Gets whether Redis is known to be unreachable (so callers fall back at once instead of waiting). A flag set by a
+    /// time-out while the connection stayed up clears itself here, since no reconnect event will come for it.
+    /// </summary>
+    public bool IsUnavailable
+    {
+        get
+        {
+            if (Volatile.Read(ref _unavailable) == 0)
+            {
+                return false;
+            }
+
+            if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected)
+            {
+                _ = OnRestoredAsync();
+                return false;
+            }
+
+            return true;
+        }
+    }
 
     public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
 
