@@ -43,6 +43,7 @@ public sealed class PackageConsumerTests
     [InlineData("StreamChat.Core")]
     [InlineData("StreamChat.AspNetCore")]
     [InlineData("StreamChat.Aws")]
+    [InlineData("StreamChat.Redis")]
     public void Package_HasFullMetadata_ReadmeDocsAndSymbols(string id)
     {
         var nupkg = PackagePath(id);
