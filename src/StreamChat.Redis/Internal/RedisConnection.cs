@@ -41,6 +41,11 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         _roundTrip = meter.CreateHistogram<double>("streamchat.redis.round_trip", "s", "Time of one Redis command or script, as the node saw it.");
         _reconnects = meter.CreateCounter<long>("streamchat.redis.reconnects", "{reconnect}", "Times the node got its Redis connection back after losing it.");
         _failures = meter.CreateCounter<long>("streamchat.redis.failures", "{failure}", "Redis operations that failed or were skipped while Redis was unreachable, by operation.");
+        meter.CreateObservableGauge(
+            "streamchat.redis.available",
+            () => Volatile.Read(ref _unavailable) == 0 ? 1 : 0,
+            "{state}",
+            "1 while this node reaches Redis, 0 during an outage: the outage as one state, not one event per message.");
         Meter = meter;
     }
 

@@ -72,6 +72,12 @@ public sealed class RedisOutageTests
         }
 
         Assert.Equal(6, host.A.Services.GetRequiredService<RedisMessageStore>().PendingCount);
+        using (var available = new MetricCollector<int>(host.A.Services.GetRequiredService<IMeterFactory>(), StreamChatMeter.Name, "streamchat.redis.available"))
+        {
+            available.RecordObservableInstruments();
+            Assert.Equal(0, available.LastMeasurement!.Value);
+        }
+
         var logs = host.A.Services.GetRequiredService<FakeLogCollector>().GetSnapshot();
         Assert.Single(logs, r => r.Id.Name == "RedisUnavailable");
 
