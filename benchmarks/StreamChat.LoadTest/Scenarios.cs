@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace StreamChat.LoadTest;
 
+// NaN stands for "not measured" (no --server-pid); it is written as "NaN" rather than failing the run.
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(Dictionary<string, double>))]
 internal sealed partial class ResultJson : JsonSerializerContext;
 

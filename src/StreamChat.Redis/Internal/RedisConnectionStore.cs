@@ -25,7 +25,10 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ChatConnection> _local = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _localStreams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ChatConnection>> _localStreams = new(StringComparer.Ordinal);
+
+    // Guards changes to _localStreams' membership (connects, disconnects, the heartbeat's pruning), never reads.
+    private readonly object _indexGate = new();
     private readonly ConcurrentQueue<string> _pendingRemovals = new();
     private readonly SemaphoreSlim _heartbeatGate = new(1, 1);
     private ITimer? _heartbeat;
@@ -57,7 +60,10 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
         var added = await AddToRedisAsync(connection, cancellationToken).ConfigureAwait(false);
         if (added && _local.TryAdd(connection.ConnectionId, connection))
         {
-            _localStreams.AddOrUpdate(connection.StreamId, 1, static (_, n) => n + 1);
+            lock (_indexGate)
+            {
+                _localStreams.GetOrAdd(connection.StreamId, static _ => new(StringComparer.Ordinal))[connection.ConnectionId] = connection;
+            }
         }
 
         return added;
@@ -123,7 +129,7 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
         }
         catch (RedisUnavailableException)
         {
-            return _localStreams.TryGetValue(streamId, out var count) ? count : 0;
+            return _localStreams.TryGetValue(streamId, out var held) ? held.Count : 0;
         }
     }
 
@@ -206,7 +212,7 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
                 _pendingRemovals.TryDequeue(out _);
             }
 
-            var streams = _localStreams.Where(static p => p.Value > 0).Select(static p => p.Key).ToArray();
+            var streams = _localStreams.Where(static p => !p.Value.IsEmpty).Select(static p => p.Key).ToArray();
             var args = new RedisValue[3 + streams.Length];
             args[0] = _keys.Prefix;
             args[1] = Node;
@@ -311,14 +317,20 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
             return null;
         }
 
-        _localStreams.AddOrUpdate(connection.StreamId, 0, static (_, n) => n - 1);
-        _localStreams.TryRemove(new KeyValuePair<string, int>(connection.StreamId, 0));
+        lock (_indexGate)
+        {
+            if (_localStreams.TryGetValue(connection.StreamId, out var held) && held.TryRemove(connectionId, out _) && held.IsEmpty)
+            {
+                _localStreams.TryRemove(connection.StreamId, out _);
+            }
+        }
+
         return connection;
     }
 
-    private ChatConnection[] LocalOf(string streamId, string? userId) => _local.Values
-        .Where(c => string.Equals(c.StreamId, streamId, StringComparison.Ordinal) && (userId is null || string.Equals(c.UserId, userId, StringComparison.Ordinal)))
-        .ToArray();
+    private ChatConnection[] LocalOf(string streamId, string? userId) => _localStreams.TryGetValue(streamId, out var held)
+        ? held.Values.Where(c => userId is null || string.Equals(c.UserId, userId, StringComparison.Ordinal)).ToArray()
+        : [];
 
     private void EnsureHeartbeat()
     {
