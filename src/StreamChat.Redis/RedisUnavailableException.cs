@@ -27,12 +27,9 @@ public sealed class RedisUnavailableException : Exception
     {
     }
 
-    internal RedisUnavailableException(string operation, Exception? innerException, bool _)
-        : base($"Redis is unreachable; '{operation}' could not run.", innerException)
-    {
-        Operation = operation;
-    }
-
     /// <summary>Gets the operation that could not run, when known.</summary>
-    public string? Operation { get; }
+    public string? Operation { get; private init; }
+
+    internal static RedisUnavailableException For(string operation, Exception? innerException) =>
+        new($"Redis is unreachable; '{operation}' could not run.", innerException) { Operation = operation };
 }

@@ -102,6 +102,7 @@ public static class StreamChatRedisBuilderExtensions
             sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredKeyedService<IRateLimitCounter>(LocalKey)));
         services.TryAddSingleton(static sp => new RedisChatBroadcaster(
             sp.GetRequiredKeyedService<IChatBroadcaster>(LocalKey),
+            sp.GetRequiredService<StreamChat.AspNetCore.Connections.LocalConnectionRegistry>(),
             sp.GetRequiredService<RedisConnection>(),
             sp.GetRequiredService<RedisConnectionStore>(),
             sp.GetRequiredService<ILogger<RedisChatBroadcaster>>()));

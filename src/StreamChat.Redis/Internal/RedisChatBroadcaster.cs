@@ -1,16 +1,15 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using StreamChat.AspNetCore.Connections;
 using StreamChat.Core.Broadcasting;
 
 namespace StreamChat.Redis.Internal;
 
 /// <summary>
-/// Delivery across nodes. Each node delivers to its own sockets through the broadcaster the host registered (the
-/// local registry); this one adds Redis pub/sub around it. A stream broadcast is delivered locally at once and
-/// published once, serialized once, on the stream's channel, which a node subscribes to only while it holds
+/// Delivery across nodes. Each node delivers to its own sockets through the broadcaster the host registered, and asks
+/// the host's <see cref="LocalConnectionRegistry"/> which sockets are here; this one adds Redis pub/sub around it. A
+/// stream broadcast is delivered locally at once and published once, serialized once, on the stream's channel, which a node subscribes to only while it holds
 /// connections in that stream. A send to one connection or to one user's connections goes to the node that holds
 /// them, on that node's own channel, or skips Redis when the connection is here. One sender's frames are published
 /// in order on one multiplexer and read in order from each channel, so every node sees them in the order sent.
@@ -25,15 +24,16 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
     private readonly ILogger _logger;
     private readonly Counter<long> _publishes;
     private readonly UpDownCounter<long> _subscriptions;
-    private readonly ConcurrentDictionary<string, ILocalChatConnection> _held = new(StringComparer.Ordinal);
+    private readonly LocalConnectionRegistry _registry;
     private readonly Dictionary<string, StreamSubscription> _streams = new(StringComparer.Ordinal);
     private readonly object _streamsGate = new();
     private readonly SemaphoreSlim _nodeGate = new(1, 1);
     private ChannelMessageQueue? _nodeQueue;
 
-    public RedisChatBroadcaster(IChatBroadcaster local, RedisConnection redis, RedisConnectionStore connections, ILogger<RedisChatBroadcaster> logger)
+    public RedisChatBroadcaster(IChatBroadcaster local, LocalConnectionRegistry registry, RedisConnection redis, RedisConnectionStore connections, ILogger<RedisChatBroadcaster> logger)
     {
         _local = local;
+        _registry = registry;
         _redis = redis;
         _connections = connections;
         _keys = redis.Keys;
@@ -56,7 +56,7 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
     public async Task<BroadcastResult> SendToConnectionAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        if (_held.ContainsKey(connectionId))
+        if (_registry.Find(connectionId) is not null)
         {
             return await _local.SendToConnectionAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
         }
@@ -105,7 +105,7 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         ArgumentNullException.ThrowIfNull(reason);
-        if (_held.ContainsKey(connectionId))
+        if (_registry.Find(connectionId) is not null)
         {
             return await _local.CloseConnectionAsync(connectionId, closeCode, reason, cancellationToken).ConfigureAwait(false);
         }
@@ -125,7 +125,6 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
         ArgumentNullException.ThrowIfNull(connection);
         await EnsureNodeChannelAsync().ConfigureAwait(false);
         var inner = await _local.RegisterAsync(connection).ConfigureAwait(false);
-        _held[connection.ConnectionId] = connection;
         await AcquireStreamAsync(connection.StreamId).ConfigureAwait(false);
         return new Registration(this, connection, inner);
     }
@@ -168,25 +167,14 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
 
     private async Task PublishAsync(RedisChannel channel, byte[] payload, string kind)
     {
-        if (_redis.IsUnavailable)
-        {
-            _redis.CountFailure("publish");
-            return;
-        }
-
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
-            await multiplexer.GetSubscriber().PublishAsync(channel, payload).ConfigureAwait(false);
-            _redis.RecordRoundTrip("publish", started);
+            await _redis.RunAsync("publish", m => m.GetSubscriber().PublishAsync(channel, payload), CancellationToken.None).ConfigureAwait(false);
             _publishes.Add(1, new KeyValuePair<string, object?>("kind", kind));
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        catch (RedisUnavailableException)
         {
-            // Local delivery has happened; other nodes miss this frame (docs/scale-out.md).
-            _redis.CountFailure("publish");
-            _redis.MarkUnavailable(ex);
+            // Local delivery has happened; other nodes miss this frame (docs/scale-out.md). Counted and logged by the connection.
         }
     }
 
@@ -292,15 +280,12 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
     {
         try
         {
-            var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
-            var queue = await multiplexer.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+            var queue = await _redis.RunAsync("subscribe", m => m.GetSubscriber().SubscribeAsync(channel), CancellationToken.None).ConfigureAwait(false);
             _subscriptions.Add(1);
             return queue;
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        catch (RedisUnavailableException)
         {
-            _redis.CountFailure("subscribe");
-            _redis.MarkUnavailable(ex);
             return null;
         }
     }
@@ -311,7 +296,7 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
     /// </summary>
     private async Task ResubscribeAsync()
     {
-        if (Volatile.Read(ref _nodeQueue) is null && !_held.IsEmpty)
+        if (Volatile.Read(ref _nodeQueue) is null && _registry.Count > 0)
         {
             await EnsureNodeChannelAsync().ConfigureAwait(false);
         }
@@ -375,11 +360,9 @@ internal sealed partial class RedisChatBroadcaster : IChatBroadcaster, IAsyncDis
 
     private async ValueTask UnregisterAsync(ILocalChatConnection connection, IAsyncDisposable inner)
     {
+        // The registration runs this once (its own flag), so each socket releases its stream once.
         await inner.DisposeAsync().ConfigureAwait(false);
-        if (_held.TryRemove(new KeyValuePair<string, ILocalChatConnection>(connection.ConnectionId, connection)))
-        {
-            await ReleaseStreamAsync(connection.StreamId).ConfigureAwait(false);
-        }
+        await ReleaseStreamAsync(connection.StreamId).ConfigureAwait(false);
     }
 
     private sealed class StreamSubscription(string streamId)

@@ -83,43 +83,42 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 
     public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
 
-    public async Task<IDatabase> DatabaseAsync()
-    {
-        var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
-        return multiplexer.GetDatabase();
-    }
+    /// <summary>Runs one command or script on the database; see the multiplexer overload.</summary>
+    public Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> run, CancellationToken cancellationToken) =>
+        RunAsync(operation, (IConnectionMultiplexer m) => run(m.GetDatabase()), cancellationToken);
 
-    /// <summary>Runs one Redis operation, timing it; a connection failure is recorded and rethrown as <see cref="RedisUnavailableException"/>.</summary>
-    public async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one Redis operation (a command, a script, a publish or a subscribe), timing it. While Redis is known to be
+    /// unreachable it fails at once; a connection failure or time-out is recorded (logged once, counted) and rethrown
+    /// as <see cref="RedisUnavailableException"/>, which callers with a local fallback catch.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string operation, Func<IConnectionMultiplexer, Task<T>> run, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (IsUnavailable)
         {
-            _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
-            throw new RedisUnavailableException(operation, null, true);
+            CountFailure(operation);
+            throw RedisUnavailableException.For(operation, null);
         }
 
-        var database = await DatabaseAsync().ConfigureAwait(false);
+        var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = await run(database).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var result = await run(multiplexer).WaitAsync(cancellationToken).ConfigureAwait(false);
             _roundTrip.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
             return result;
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
         {
-            _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+            CountFailure(operation);
             MarkUnavailable(ex);
-            throw new RedisUnavailableException(operation, ex, true);
+            throw RedisUnavailableException.For(operation, ex);
         }
     }
 
     /// <summary>Records an operation skipped or failed because Redis is unreachable.</summary>
     public void CountFailure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
-
-    public void RecordRoundTrip(string operation, long startedTimestamp) =>
-        _roundTrip.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
 
     public void MarkUnavailable(Exception? exception)
     {

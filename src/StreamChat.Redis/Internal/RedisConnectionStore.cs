@@ -99,11 +99,7 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
             return local;
         }
 
-        var result = await _redis.RunAsync(
-            "connection.get",
-            db => db.ScriptEvaluateAsync(RedisScripts.ConnectionGet, [_keys.Connection(connectionId)], [_keys.Prefix, Now]),
-            cancellationToken).ConfigureAwait(false);
-        return result.IsNull ? null : Parse(connectionId, (RedisResult[])result!, 0);
+        return await ReadAsync(connectionId, cancellationToken).ConfigureAwait(false) is { } fields ? Parse(connectionId, fields, 0) : null;
     }
 
     public async Task<IReadOnlyList<ChatConnection>> GetByStreamAsync(string streamId, CancellationToken cancellationToken = default)
@@ -183,11 +179,7 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
             return Node;
         }
 
-        var result = await _redis.RunAsync(
-            "connection.get",
-            db => db.ScriptEvaluateAsync(RedisScripts.ConnectionGet, [_keys.Connection(connectionId)], [_keys.Prefix, Now]),
-            cancellationToken).ConfigureAwait(false);
-        return result.IsNull ? null : (string?)((RedisResult[])result!)[5];
+        return await ReadAsync(connectionId, cancellationToken).ConfigureAwait(false) is { } fields ? (string?)fields[5] : null;
     }
 
     /// <summary>
@@ -273,6 +265,16 @@ internal sealed partial class RedisConnectionStore : IConnectionStore, IAsyncDis
         }
 
         _heartbeatGate.Dispose();
+    }
+
+    /// <summary>A connection's stored fields while its node's lease holds, else <see langword="null"/>.</summary>
+    private async Task<RedisResult[]?> ReadAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var result = await _redis.RunAsync(
+            "connection.get",
+            db => db.ScriptEvaluateAsync(RedisScripts.ConnectionGet, [_keys.Connection(connectionId)], [_keys.Prefix, Now]),
+            cancellationToken).ConfigureAwait(false);
+        return result.IsNull ? null : (RedisResult[])result!;
     }
 
     private async Task<bool> AddToRedisAsync(ChatConnection connection, CancellationToken cancellationToken)

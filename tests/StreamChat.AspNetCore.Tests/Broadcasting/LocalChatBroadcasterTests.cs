@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using StreamChat.AspNetCore.Connections;
 using StreamChat.AspNetCore.Internal;
 using StreamChat.Core.Broadcasting;
@@ -60,46 +59,5 @@ public sealed class LocalChatBroadcasterTests : ChatBroadcasterTestsBase
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    /// <summary>A local socket that records what it is sent; one that went away or was closed takes nothing more.</summary>
-    private sealed class FakeSocket(string connectionId, string streamId, string userId) : ILocalChatConnection, ITestRecipient
-    {
-        private readonly ConcurrentQueue<byte[]> _frames = new();
-        private volatile bool _gone;
-
-        public string ConnectionId => connectionId;
-
-        public string StreamId => streamId;
-
-        public string UserId => userId;
-
-        public IReadOnlyList<byte[]> Frames => _frames.ToArray();
-
-        public bool Closed { get; private set; }
-
-        public bool TrySend(ReadOnlyMemory<byte> frame)
-        {
-            if (_gone || Closed)
-            {
-                return false;
-            }
-
-            _frames.Enqueue(frame.ToArray());
-            return true;
-        }
-
-        public bool Close(int closeCode, string reason)
-        {
-            if (_gone || Closed)
-            {
-                return false;
-            }
-
-            Closed = true;
-            return true;
-        }
-
-        public void GoAway() => _gone = true;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Tests.Broadcasting;
 
 namespace StreamChat.Redis.Tests.Infrastructure;
 

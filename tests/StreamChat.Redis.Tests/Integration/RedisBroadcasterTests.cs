@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 using StreamChat.Core.Diagnostics;
+using StreamChat.Core.Tests.Broadcasting;
 using StreamChat.Redis.Tests.Infrastructure;
 using StreamChat.Testing;
 
@@ -36,28 +37,6 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
 
     private static byte[] Frame(string text) => Encoding.UTF8.GetBytes($$"""{"type":"message","message":"{{text}}"}""");
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition(), "timed out waiting for " + what);
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!await condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(await condition(), "timed out waiting for " + what);
-    }
-
     private async Task<long> SubscribersAsync(string channel) =>
         (long)((RedisResult[])(await _probe!.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _prefix + channel))!)[1];
 
@@ -81,7 +60,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
 
         Assert.Equal(1, result.Delivered);
         Assert.Single(local.Frames);
-        await WaitForAsync(() => remote.All(s => s.Frames.Count == 1), "every remote socket");
+        await Eventually.WaitForAsync(() => remote.All(s => s.Frames.Count == 1), "every remote socket");
         Assert.All(remote, s => Assert.Equal(Frame("hi"), s.Frames[0]));
         Assert.Empty(outsider.Frames);
         Assert.Equal(1, publishes.GetMeasurementSnapshot().Sum(m => m.Value));
@@ -98,7 +77,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
             await A.Broadcaster.SendToStreamAsync("live", Frame("m" + i));
         }
 
-        await WaitForAsync(() => remote.Frames.Count == 300, "300 frames");
+        await Eventually.WaitForAsync(() => remote.Frames.Count == 300, "300 frames");
         Assert.Equal(Enumerable.Range(0, 300).Select(i => Encoding.UTF8.GetString(Frame("m" + i))), remote.Frames.Select(f => Encoding.UTF8.GetString(f)));
     }
 
@@ -110,7 +89,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
 
         await A.Broadcaster.SendToStreamAsync("live", Frame("hi"), sender.ConnectionId);
 
-        await WaitForAsync(() => other.Frames.Count == 1, "carol");
+        await Eventually.WaitForAsync(() => other.Frames.Count == 1, "carol");
         Assert.Empty(sender.Frames);
     }
 
@@ -128,7 +107,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
         var result = await A.Broadcaster.SendToConnectionAsync(remote.ConnectionId, Frame("remote"));
 
         Assert.Equal(1, result.Delivered);
-        await WaitForAsync(() => remote.Frames.Count == 1, "bob");
+        await Eventually.WaitForAsync(() => remote.Frames.Count == 1, "bob");
         Assert.Empty(bystander.Frames);
         var publish = Assert.Single(publishes.GetMeasurementSnapshot());
         Assert.Equal("connection", publish.Tags["kind"]);
@@ -153,7 +132,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
         await A.Broadcaster.SendToUserAsync("live", "ana", Frame("whisper"));
 
         Assert.Single(phone.Frames);
-        await WaitForAsync(() => laptop.Frames.Count == 1, "ana's laptop");
+        await Eventually.WaitForAsync(() => laptop.Frames.Count == 1, "ana's laptop");
         await Task.Delay(100);
         Assert.Empty(bob.Frames);
         Assert.Empty(elsewhere.Frames);
@@ -166,7 +145,7 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
 
         Assert.True(await A.Broadcaster.CloseConnectionAsync(remote.ConnectionId, 4003, "banned"));
 
-        await WaitForAsync(() => remote.Closed, "the close");
+        await Eventually.WaitForAsync(() => remote.Closed, "the close");
         Assert.Equal(4003, remote.CloseCode);
         Assert.False(await A.Broadcaster.CloseConnectionAsync("nobody", 4003, "banned"));
     }
@@ -225,10 +204,10 @@ public sealed class RedisBroadcasterTests(RedisFixture redis) : IClassFixture<Re
         await doomed.DisposeAsync();
         var stopped = DateTime.UtcNow;
 
-        await WaitForAsync(async () => await survivor.Connections.CountAsync("crash") == 1, "the dead node to leave presence");
+        await Eventually.WaitForAsync(async () => await survivor.Connections.CountAsync("crash") == 1, "the dead node to leave presence");
         Assert.True(DateTime.UtcNow - stopped < TimeSpan.FromSeconds(3), "left presence after " + (DateTime.UtcNow - stopped));
         Assert.Null(await survivor.Connections.GetAsync(lost.ConnectionId));
-        await WaitForAsync(async () => !await _probe!.GetDatabase().KeyExistsAsync(_prefix + "c:" + lost.ConnectionId), "the reaper");
+        await Eventually.WaitForAsync(async () => !await _probe!.GetDatabase().KeyExistsAsync(_prefix + "c:" + lost.ConnectionId), "the reaper");
         Assert.Empty(await survivor.Connections.GetByUserAsync("crash", "bob"));
     }
 }

@@ -22,18 +22,8 @@ public sealed class RedisOutageTests
         o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(await condition(), "timed out waiting for " + what);
-    }
-
-    private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
+    // Reconnecting takes StackExchange.Redis a few heartbeats; allow more than the default.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private static RedisConnection RedisOf(IServiceProvider services) => services.GetRequiredService<RedisConnection>();
 
@@ -58,7 +48,7 @@ public sealed class RedisOutageTests
 
         using var reconnects = new MetricCollector<long>(host.A.Services.GetRequiredService<IMeterFactory>(), StreamChatMeter.Name, "streamchat.redis.reconnects");
         await server.KillAsync();
-        await WaitForAsync(() => RedisOf(host.A.Services).IsUnavailable && RedisOf(host.B.Services).IsUnavailable, "both nodes to see Redis gone");
+        await Eventually.WaitForAsync(() => RedisOf(host.A.Services).IsUnavailable && RedisOf(host.B.Services).IsUnavailable, "both nodes to see Redis gone", Timeout);
 
         // Local delivery goes on; the other node misses what is sent in the window.
         await ana.SendMessageAsync("during");
@@ -82,8 +72,8 @@ public sealed class RedisOutageTests
         Assert.Single(logs, r => r.Id.Name == "RedisUnavailable");
 
         await server.StartAgainAsync();
-        await WaitForAsync(() => !RedisOf(host.A.Services).IsUnavailable && !RedisOf(host.B.Services).IsUnavailable, "both nodes to reconnect");
-        await WaitForAsync(() => host.A.Services.GetRequiredService<RedisMessageStore>().PendingCount == 0, "the pending history to be written");
+        await Eventually.WaitForAsync(() => !RedisOf(host.A.Services).IsUnavailable && !RedisOf(host.B.Services).IsUnavailable, "both nodes to reconnect", Timeout);
+        await Eventually.WaitForAsync(() => host.A.Services.GetRequiredService<RedisMessageStore>().PendingCount == 0, "the pending history to be written", Timeout);
 
         await ana.SendMessageAsync("after");
         Assert.Equal("after", (await bob.ReceiveAsync("message")).GetProperty("message").GetString());
@@ -104,10 +94,10 @@ public sealed class RedisOutageTests
         Assert.Equal(3, await store.CountAsync("empty"));
 
         await server.KillAsync();
-        await WaitForAsync(() => RedisOf(host.A.Services).IsUnavailable, "node A to see Redis gone");
+        await Eventually.WaitForAsync(() => RedisOf(host.A.Services).IsUnavailable, "node A to see Redis gone", Timeout);
         await server.StartAgainAsync();
 
-        await WaitForAsync(async () => !RedisOf(host.A.Services).IsUnavailable && await store.CountAsync("empty") == 3, "presence to be registered again");
+        await Eventually.WaitForAsync(async () => !RedisOf(host.A.Services).IsUnavailable && await store.CountAsync("empty") == 3, "presence to be registered again", Timeout);
         await ana.DrainAsync();
         await bob.DrainAsync();
         await ana.SendMessageAsync("still here?");

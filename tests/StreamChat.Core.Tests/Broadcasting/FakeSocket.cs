@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using StreamChat.Core.Broadcasting;
-using StreamChat.Core.Tests.Broadcasting;
+namespace StreamChat.Core.Tests.Broadcasting;
 
-namespace StreamChat.Redis.Tests.Infrastructure;
-
-/// <summary>A local socket that records what it is sent; one that went away or was closed takes nothing more.</summary>
+/// <summary>
+/// A local socket that records what it is sent; one that went away or was closed takes nothing more. Linked into the
+/// test projects whose broadcasters deliver to sockets in this process (the local one, the Redis one).
+/// </summary>
 internal sealed class FakeSocket(string connectionId, string streamId, string userId) : ILocalChatConnection, ITestRecipient
 {
     private readonly ConcurrentQueue<byte[]> _frames = new();
