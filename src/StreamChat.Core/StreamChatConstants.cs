@@ -9,5 +9,7 @@ internal static class StreamChatConstants
     public const int DefaultMaxMessagesPerStream = 1_000;
     public const int DefaultMaxConnectionsPerUser = 5;
     public const string DefaultWelcomeMessage = "Welcome to the chat!";
+    public const int DefaultMaxRecoveredMessages = 200;
+    public const int ReplyQuoteLength = 100;
     public static readonly TimeSpan DefaultMessageTimeToLive = TimeSpan.FromHours(24);
 }

@@ -38,6 +38,14 @@ public sealed class StreamChatOptions
     [Range(1, 1_000_000)]
     public int MaxMessagesPerStream { get; set; } = StreamChatConstants.DefaultMaxMessagesPerStream;
 
+    /// <summary>
+    /// Gets or sets the most messages a reconnecting client is sent after <c>hello</c> with <c>since</c>; a longer gap
+    /// is answered <c>recovered: false</c> and the client reloads history.
+    /// </summary>
+    /// <value>The default value is 200.</value>
+    [Range(1, 10_000)]
+    public int MaxRecoveredMessages { get; set; } = StreamChatConstants.DefaultMaxRecoveredMessages;
+
     /// <summary>Gets or sets the greeting carried by the <c>welcome</c> frame.</summary>
     /// <value>The default value is "Welcome to the chat!".</value>
     [Required]
@@ -81,6 +89,13 @@ public sealed class StreamChatOptions
     /// <summary>Gets the per-user message, <c>history</c> and per-address handshake limits.</summary>
     [ValidateObjectMembers]
     public RateLimitOptions RateLimits { get; } = new();
+
+    /// <summary>Gets the allowed reaction emoji and how often reaction counts are sent.</summary>
+    public ReactionOptions Reactions { get; } = new();
+
+    /// <summary>Gets when join and leave notices give way to a periodic viewer count.</summary>
+    [ValidateObjectMembers]
+    public PresenceOptions Presence { get; } = new();
 
     /// <summary>Gets which claims carry the user id, display name and role.</summary>
     [ValidateObjectMembers]

@@ -7,6 +7,7 @@ using StreamChat.Aws.DynamoDb;
 using StreamChat.Aws.DynamoDb.Internal;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Folding;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.RateLimiting;
@@ -70,10 +71,13 @@ public static class StreamChatDynamoDbBuilderExtensions
         services.TryAddSingleton<DynamoDbSanctionStore>();
         services.TryAddSingleton<DynamoDbRateLimitCounter>();
         services.TryAddSingleton<DynamoDbUserTrust>();
+        services.TryAddSingleton<DynamoDbFoldStore>();
 
         // Single-slot providers replace the in-memory defaults, whichever order the calls came in.
         services.Replace(ServiceDescriptor.Singleton<IConnectionStore>(static sp => sp.GetRequiredService<DynamoDbConnectionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(static sp => sp.GetRequiredService<DynamoDbMessageStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IReactionStore>(static sp => sp.GetRequiredService<DynamoDbMessageStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IFoldStore>(static sp => sp.GetRequiredService<DynamoDbFoldStore>()));
         services.Replace(ServiceDescriptor.Singleton<ISanctionStore>(static sp => sp.GetRequiredService<DynamoDbSanctionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IRateLimitCounter>(static sp => sp.GetRequiredService<DynamoDbRateLimitCounter>()));
         services.Replace(ServiceDescriptor.Singleton<IUserTrust>(static sp => sp.GetRequiredService<DynamoDbUserTrust>()));

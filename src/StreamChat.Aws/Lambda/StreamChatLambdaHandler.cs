@@ -114,7 +114,23 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
     /// <param name="input">The event JSON.</param>
     /// <param name="cancellationToken">Cancels the invocation.</param>
     /// <returns>The proxy response JSON: <c>{"statusCode":200}</c>, or a refusal for <c>$connect</c>.</returns>
+    /// <remarks>
+    /// It returns once the work the invocation deferred is done too (a folded reaction or viewer count due within one
+    /// fold interval), since Lambda may freeze the process as soon as the handler returns. Under
+    /// <see cref="StreamChatLambdaRuntime"/> the response is posted first and that work finishes after it.
+    /// </remarks>
     public async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken = default)
+    {
+        var response = await HandleWithoutDeferredWorkAsync(input, cancellationToken).ConfigureAwait(false);
+        await CompleteDeferredWorkAsync(cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>Waits for the work earlier invocations deferred.</summary>
+    internal Task CompleteDeferredWorkAsync(CancellationToken cancellationToken) => _pipeline.CompleteDeferredWorkAsync(cancellationToken);
+
+    /// <summary>Handles one event and returns its response without waiting for deferred work.</summary>
+    internal async Task<Stream> HandleWithoutDeferredWorkAsync(Stream input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         WebSocketEvent? evt;

@@ -103,7 +103,7 @@ public static partial class StreamChatLambdaRuntime
             var input = await next.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (input.ConfigureAwait(false))
             {
-                response = await handler.HandleAsync(input, deadline.Token).ConfigureAwait(false);
+                response = await handler.HandleWithoutDeferredWorkAsync(input, deadline.Token).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // The Runtime API is told about any failure of one invocation; the loop goes on.
@@ -121,6 +121,17 @@ public static partial class StreamChatLambdaRuntime
         if (posted.StatusCode != HttpStatusCode.Accepted)
         {
             Log.ResponseRefused(logger, requestId, (int)posted.StatusCode);
+        }
+
+        // A custom runtime may keep working after the response and before asking for the next event: folded frames
+        // due shortly go out without holding up the handshake or the sender. Lambda bills this time too.
+        try
+        {
+            await handler.CompleteDeferredWorkAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.DeferredWorkCutShort(logger, requestId);
         }
     }
 
@@ -144,6 +155,9 @@ public static partial class StreamChatLambdaRuntime
     {
         [LoggerMessage(1, LogLevel.Error, "Invocation {RequestId} failed; the error was reported to the Lambda Runtime API.", EventName = "RuntimeInvocationFailed")]
         public static partial void InvocationFailed(ILogger logger, string requestId, Exception exception);
+
+        [LoggerMessage(9, LogLevel.Warning, "The invocation {RequestId} reached its deadline before its deferred work (folded frames) was done.", EventName = "DeferredWorkCutShort")]
+        public static partial void DeferredWorkCutShort(ILogger logger, string requestId);
 
         [LoggerMessage(2, LogLevel.Warning, "The Lambda Runtime API refused the response to invocation {RequestId} with status {StatusCode} (for example 413: too large).", EventName = "RuntimeResponseRefused")]
         public static partial void ResponseRefused(ILogger logger, string requestId, int statusCode);

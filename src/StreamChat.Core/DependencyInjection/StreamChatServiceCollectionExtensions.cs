@@ -11,6 +11,8 @@ using StreamChat.Core.Diagnostics;
 using StreamChat.Core.Identity;
 using StreamChat.Core.Identity.Internal;
 using StreamChat.Core.Internal;
+using StreamChat.Core.Folding;
+using StreamChat.Core.Folding.Internal;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Moderation.Internal;
@@ -79,7 +81,13 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddSingleton<MessageIdGenerator>();
 
         services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
-        services.TryAddSingleton<IMessageStore, InMemoryMessageStore>();
+        services.TryAddSingleton<InMemoryMessageStore>();
+        services.TryAddSingleton<IMessageStore>(static sp => sp.GetRequiredService<InMemoryMessageStore>());
+        services.TryAddSingleton<IReactionStore>(static sp => sp.GetRequiredService<InMemoryMessageStore>());
+        services.TryAddSingleton<IFoldStore, InMemoryFoldStore>();
+        services.TryAddSingleton<ChatDeferredWork>();
+        services.TryAddSingleton<StreamFolder>();
+        services.TryAddSingleton<ReactionFolding>();
         services.TryAddSingleton<IModerationAuditSink, LoggingModerationAuditSink>();
         services.TryAddSingleton<ISanctionStore, InMemorySanctionStore>();
         services.TryAddSingleton<IRateLimitCounter, InMemoryRateLimitCounter>();
@@ -121,6 +129,9 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HelloActionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, PingActionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, HistoryActionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, ReactActionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, UnreactActionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatActionHandler, WhisperActionHandler>());
 
         services.TryAddSingleton<ModerationRunner>();
         services.TryAddSingleton<MessagePublisher>();

@@ -17,6 +17,10 @@ internal sealed class StreamChatMetrics : IDisposable
     private readonly Histogram<double> _broadcastDuration;
     private readonly Counter<long> _commands;
     private readonly Counter<long> _sanctions;
+    private readonly Counter<long> _presenceFolded;
+    private readonly Counter<long> _reactions;
+    private readonly Counter<long> _whispers;
+    private readonly Counter<long> _recoveries;
 
     public StreamChatMetrics(IMeterFactory? meterFactory = null)
     {
@@ -32,6 +36,10 @@ internal sealed class StreamChatMetrics : IDisposable
         _errors = _meter.CreateCounter<long>("streamchat.errors", "{error}", "Error frames sent to clients, by code.");
         _broadcastDuration = _meter.CreateHistogram<double>("streamchat.broadcast.duration", "s", "Time to hand one frame to every connection of a stream.");
         _commands = _meter.CreateCounter<long>("streamchat.commands", "{command}", "Moderator commands carried out, by command.");
+        _presenceFolded = _meter.CreateCounter<long>("streamchat.presence.folded", "{event}", "Joins and leaves of big streams folded into viewer_count frames instead of being broadcast.");
+        _reactions = _meter.CreateCounter<long>("streamchat.reactions", "{reaction}", "Reactions added or taken back, by change (added, removed).");
+        _whispers = _meter.CreateCounter<long>("streamchat.whispers", "{whisper}", "Private messages delivered.");
+        _recoveries = _meter.CreateCounter<long>("streamchat.recoveries", "{recovery}", "Reconnecting clients answered, by outcome (recovered, reload).");
         _sanctions = _meter.CreateCounter<long>("streamchat.sanctions.applied", "{sanction}", "Bans, time-outs and shadow bans put on users, by kind.");
     }
 
@@ -47,6 +55,14 @@ internal sealed class StreamChatMetrics : IDisposable
         StreamChat.Core.Sanctions.SanctionKind.ShadowBan => "shadow_ban",
         _ => "moderator",
     }));
+
+    public void PresenceFolded() => _presenceFolded.Add(1);
+
+    public void ReactionChanged(bool added) => _reactions.Add(1, new KeyValuePair<string, object?>("change", added ? "added" : "removed"));
+
+    public void WhisperDelivered() => _whispers.Add(1);
+
+    public void Recovery(bool recovered) => _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", recovered ? "recovered" : "reload"));
 
     public void ConnectionOpened() => _connectionsOpen.Add(1);
 

@@ -45,6 +45,9 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             ("History", options.RateLimits.History),
             ("Stream", options.RateLimits.Stream),
             ("Handshake", options.RateLimits.Handshake),
+            ("Reaction", options.RateLimits.Reaction),
+            ("WhisperBurst", options.RateLimits.WhisperBurst),
+            ("WhisperSustained", options.RateLimits.WhisperSustained),
         })
         {
             if (rule.Window < TimeSpan.FromSeconds(1) || rule.Window > TimeSpan.FromDays(1))
@@ -88,6 +91,40 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             builder.AddError($"Moderation.Hostility.UnsureThreshold ({hostility.UnsureThreshold}) must not exceed BlockThreshold ({hostility.BlockThreshold}).", "Moderation.Hostility.UnsureThreshold");
         }
 
+        ValidateExperience(options, builder);
         return builder.Build();
+    }
+
+    private static void ValidateExperience(StreamChatOptions options, ValidateOptionsResultBuilder builder)
+    {
+        var fold = options.Reactions.FoldInterval;
+        if (fold < TimeSpan.FromMilliseconds(10) || fold > TimeSpan.FromSeconds(10))
+        {
+            builder.AddError($"Reactions.FoldInterval ({fold}) must be between 00:00:00.010 and 00:00:10.", "Reactions.FoldInterval");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var emoji in options.Reactions.AllowedEmoji)
+        {
+            if (string.IsNullOrWhiteSpace(emoji) || emoji.Length > 32 || emoji.Contains('\n', StringComparison.Ordinal))
+            {
+                builder.AddError($"Reactions.AllowedEmoji holds '{emoji}'; give emoji (or short names) of 1 to 32 characters.", "Reactions.AllowedEmoji");
+            }
+            else if (!seen.Add(emoji))
+            {
+                builder.AddError($"Reactions.AllowedEmoji holds '{emoji}' twice.", "Reactions.AllowedEmoji");
+            }
+        }
+
+        if (seen.Count == 0)
+        {
+            builder.AddError("Reactions.AllowedEmoji must hold at least one emoji.", "Reactions.AllowedEmoji");
+        }
+
+        var count = options.Presence.ViewerCountInterval;
+        if (count < TimeSpan.FromMilliseconds(100) || count > TimeSpan.FromMinutes(5))
+        {
+            builder.AddError($"Presence.ViewerCountInterval ({count}) must be between 00:00:00.100 and 00:05:00.", "Presence.ViewerCountInterval");
+        }
     }
 }

@@ -11,4 +11,11 @@ public sealed record ModerationContext(
     string StreamId,
     string UserId,
     string ConnectionId,
-    string MessageId);
+    string MessageId)
+{
+    /// <summary>
+    /// Gets the recipient of a private message (<c>whisper</c>), or <see langword="null"/> for chat. The audit trail
+    /// records a private message's metadata only, never its text.
+    /// </summary>
+    public string? RecipientUserId { get; init; }
+}

@@ -17,6 +17,9 @@ public sealed record ChatMessageContext(ChatConnection Connection, string Text, 
     /// </summary>
     public ChatStanding Standing { get; init; } = ChatStanding.None;
 
+    /// <summary>Gets the message this one replies to, checked to be in the stream's history; <see langword="null"/> for no reply.</summary>
+    public StreamChat.Core.Messages.MessageReference? ReplyTo { get; init; }
+
     /// <summary>Gets the sender's role in the stream: the identity's, raised to moderator by a <c>/mod</c> grant.</summary>
     public ChatRole Role => Standing.IsGrantedModerator && Connection.Role < ChatRole.Moderator ? ChatRole.Moderator : Connection.Role;
 }

@@ -42,4 +42,13 @@ public interface IChatPipeline
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the connection is removed.</returns>
     ValueTask DisconnectAsync(string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits for the work the pipeline deferred: folded frames (reaction counts, viewer counts) due within one fold
+    /// interval. A host whose process may freeze between requests (Lambda) calls it before it ends an invocation; a
+    /// long-lived host need not.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; the work goes on.</param>
+    /// <returns>A task that completes when no deferred work is left.</returns>
+    Task CompleteDeferredWorkAsync(CancellationToken cancellationToken = default);
 }

@@ -37,4 +37,13 @@ public enum ChatErrorCode
 
     /// <summary>The sender made too many requests of this kind (<c>rate_limited</c>); the frame carries <c>retryAfter</c>.</summary>
     RateLimited,
+
+    /// <summary>A reply or reaction names a message the stream's history does not hold (<c>unknown_message</c>).</summary>
+    UnknownMessage,
+
+    /// <summary>A reaction's emoji is not one the server allows; the message lists them (<c>invalid_reaction</c>).</summary>
+    InvalidReaction,
+
+    /// <summary>A private message's recipient is not in the stream, or is banned from it (<c>recipient_unavailable</c>).</summary>
+    RecipientUnavailable,
 }

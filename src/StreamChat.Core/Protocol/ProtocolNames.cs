@@ -17,6 +17,15 @@ public static class ProtocolNames
     /// <summary>The client action that asks for recent messages.</summary>
     public const string HistoryAction = "history";
 
+    /// <summary>The client action that adds a reaction to a message.</summary>
+    public const string ReactAction = "react";
+
+    /// <summary>The client action that takes a reaction back.</summary>
+    public const string UnreactAction = "unreact";
+
+    /// <summary>The client action that sends a private message to a user in the same stream.</summary>
+    public const string WhisperAction = "whisper";
+
     /// <summary>Returns the wire name of <paramref name="code"/>, e.g. <c>invalid_json</c>.</summary>
     /// <param name="code">The error code.</param>
     /// <returns>The snake_case name the protocol uses.</returns>
@@ -33,6 +42,9 @@ public static class ProtocolNames
         ChatErrorCode.UnknownCommand => "unknown_command",
         ChatErrorCode.InvalidCommand => "invalid_command",
         ChatErrorCode.RateLimited => "rate_limited",
+        ChatErrorCode.UnknownMessage => "unknown_message",
+        ChatErrorCode.InvalidReaction => "invalid_reaction",
+        ChatErrorCode.RecipientUnavailable => "recipient_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown error code."),
     };
 

@@ -41,4 +41,19 @@ public sealed class RateLimitOptions
     /// <value>The default is no limit (a busy NAT or proxy puts many viewers behind one address); the window is 60 seconds.</value>
     [ValidateObjectMembers]
     public RateLimitRule Handshake { get; } = new(null, TimeSpan.FromSeconds(60));
+
+    /// <summary>Gets a user's reactions (<c>react</c> and <c>unreact</c>) per stream.</summary>
+    /// <value>The default is 30 per 10 seconds.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule Reaction { get; } = new(30, TimeSpan.FromSeconds(10));
+
+    /// <summary>Gets a user's private messages per stream over a short window (Twitch's whisper burst limit).</summary>
+    /// <value>The default is 3 per second.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule WhisperBurst { get; } = new(3, TimeSpan.FromSeconds(1));
+
+    /// <summary>Gets a user's private messages per stream over a long window (Twitch's whisper limit).</summary>
+    /// <value>The default is 100 per minute.</value>
+    [ValidateObjectMembers]
+    public RateLimitRule WhisperSustained { get; } = new(100, TimeSpan.FromMinutes(1));
 }

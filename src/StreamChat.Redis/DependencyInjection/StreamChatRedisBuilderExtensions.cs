@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StreamChat.Core;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Folding;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.RateLimiting;
@@ -91,6 +92,7 @@ public static class StreamChatRedisBuilderExtensions
         services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<RedisConnectionStore>();
         services.TryAddSingleton<RedisMessageStore>();
+        services.TryAddSingleton<RedisFoldStore>();
         services.TryAddSingleton<RedisSanctionStore>();
         services.TryAddSingleton<RedisUserTrust>();
 
@@ -110,6 +112,8 @@ public static class StreamChatRedisBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IChatBroadcaster>(static sp => sp.GetRequiredService<RedisChatBroadcaster>()));
         services.Replace(ServiceDescriptor.Singleton<IConnectionStore>(static sp => sp.GetRequiredService<RedisConnectionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(static sp => sp.GetRequiredService<RedisMessageStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IReactionStore>(static sp => sp.GetRequiredService<RedisMessageStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IFoldStore>(static sp => sp.GetRequiredService<RedisFoldStore>()));
         services.Replace(ServiceDescriptor.Singleton<ISanctionStore>(static sp => sp.GetRequiredService<RedisSanctionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IRateLimitCounter>(static sp => sp.GetRequiredService<RedisRateLimitCounter>()));
         services.Replace(ServiceDescriptor.Singleton<IUserTrust>(static sp => sp.GetRequiredService<RedisUserTrust>()));

@@ -42,6 +42,19 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey MessageOrder(string streamId) => Prefix + "hz:" + Stream(streamId);
 
     /// <summary>One user's sanctions in a stream (a hash: kind to expiry in Unix milliseconds, 0 for none).</summary>
+    /// <summary>The tombstones of a stream's deleted messages: a sorted set of ids scored by deletion time.</summary>
+    public RedisKey MessageTombstones(string streamId) => Prefix + "hd:" + Stream(streamId);
+
+    /// <summary>The prefix of a stream's reaction keys: <c>c:{id}</c> counts by emoji, <c>u:{id}</c> who reacted with what.</summary>
+    public string ReactionPrefix(string streamId) => Prefix + "r:" + Stream(streamId) + ":";
+
+    public RedisKey ReactionCounts(string streamId, string messageId) => ReactionPrefix(streamId) + "c:" + messageId;
+
+    public RedisKey ReactionUsers(string streamId, string messageId) => ReactionPrefix(streamId) + "u:" + messageId;
+
+    /// <summary>Folding state of a stream and channel: <c>i</c> the changed items, <c>c</c> the claim, <c>f</c> the last flush.</summary>
+    public RedisKey Fold(string streamId, string channel, char part) => Prefix + "f" + part + ":" + Stream(streamId) + ":" + channel;
+
     public RedisKey Sanctions(string streamId, string userId) => Prefix + "x:" + Stream(streamId) + ":" + userId;
 
     /// <summary>A stream's granted moderators scored by when the grant ends (a sorted set).</summary>

@@ -140,49 +140,158 @@ internal static class RedisScripts
         return #dead
         """;
 
-    /// <summary>KEYS: messages, order. ARGV: id, sentAt, record, cutoff (inclusive), cap, key ttl in ms.</summary>
+    /// <summary>
+    /// KEYS: messages, order, tombstones. ARGV: id, sentAt, record, cutoff (inclusive), cap, key ttl in ms, reaction
+    /// key prefix. Expired and evicted messages take their reactions with them; expired tombstones go too.
+    /// </summary>
     public const string MessageAdd = """
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
         redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+        local function drop(ids)
+          for _, id in ipairs(ids) do
+            redis.call('HDEL', KEYS[1], id)
+            redis.call('DEL', ARGV[7] .. 'c:' .. id, ARGV[7] .. 'u:' .. id)
+          end
+        end
         local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
-        for _, id in ipairs(old) do redis.call('HDEL', KEYS[1], id) end
+        drop(old)
         if #old > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4]) end
         local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
         if extra > 0 then
-          for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, extra - 1)) do redis.call('HDEL', KEYS[1], id) end
+          drop(redis.call('ZRANGE', KEYS[2], 0, extra - 1))
           redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
         end
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[4])
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         redis.call('PEXPIRE', KEYS[2], ARGV[6])
         return 1
         """;
 
-    /// <summary>KEYS: messages, order. ARGV: cutoff (exclusive), limit. The newest records first.</summary>
+    /// <summary>KEYS: messages, order. ARGV: cutoff (exclusive), limit, reaction key prefix. The newest first, each as {record, counts}.</summary>
     public const string MessageRecent = """
         local ids = redis.call('ZREVRANGEBYSCORE', KEYS[2], '+inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-        if #ids == 0 then return {} end
-        return redis.call('HMGET', KEYS[1], unpack(ids))
+        local out = {}
+        for _, id in ipairs(ids) do
+          out[#out + 1] = {redis.call('HGET', KEYS[1], id) or false, redis.call('HGETALL', ARGV[3] .. 'c:' .. id)}
+        end
+        return out
         """;
 
-    /// <summary>KEYS: messages, order. ARGV: mode (ids, user, all), then the ids or the user. Returns the removed ids in stream order.</summary>
+    /// <summary>KEYS: messages, order. ARGV: id, cutoff (exclusive), reaction key prefix. {record, counts}, or an empty array.</summary>
+    public const string MessageFind = """
+        local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+        if not score or tonumber(score) <= tonumber(ARGV[2]) then return {} end
+        return {redis.call('HGET', KEYS[1], ARGV[1]) or false, redis.call('HGETALL', ARGV[3] .. 'c:' .. ARGV[1])}
+        """;
+
+    /// <summary>
+    /// KEYS: messages, order, tombstones. ARGV: since, limit, cutoff (exclusive), the since id's time in ms, reaction
+    /// key prefix. {0} when the gap cannot be replayed; else {1, {{record, counts}...}, {id, deletedAt, ...}}.
+    /// </summary>
+    public const string MessageSince = """
+        local since, limit, cutoff = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        local score = redis.call('ZSCORE', KEYS[2], since)
+        if not (score and tonumber(score) > cutoff) and not (redis.call('ZSCORE', KEYS[3], since) and tonumber(ARGV[4]) > cutoff) then
+          return {0}
+        end
+        local from = score or ARGV[4]
+        local messages = {}
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], from, '+inf')) do
+          if id > since then
+            if #messages == limit then return {0} end
+            messages[#messages + 1] = {redis.call('HGET', KEYS[1], id) or false, redis.call('HGETALL', ARGV[5] .. 'c:' .. id)}
+          end
+        end
+        local tombstones = {}
+        local deleted = redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[4], '+inf', 'WITHSCORES')
+        for i = 1, #deleted, 2 do
+          if deleted[i] <= since then
+            tombstones[#tombstones + 1] = deleted[i]
+            tombstones[#tombstones + 1] = deleted[i + 1]
+          end
+        end
+        return {1, messages, tombstones}
+        """;
+
+    /// <summary>
+    /// KEYS: messages, order, tombstones. ARGV: mode (ids, user, all), now, cap, key ttl in ms, reaction key prefix,
+    /// then the ids or the user. Removes the messages and their reactions and records a tombstone for each; returns
+    /// the removed ids in stream order.
+    /// </summary>
     public const string MessageDelete = """
         local removed = {}
         local mode = ARGV[1]
         local wanted = {}
-        if mode == 'ids' then for i = 2, #ARGV do wanted[ARGV[i]] = true end end
+        if mode == 'ids' then for i = 6, #ARGV do wanted[ARGV[i]] = true end end
         for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
           local hit = mode == 'all' or wanted[id]
           if mode == 'user' then
             local record = redis.call('HGET', KEYS[1], id)
-            hit = record and cjson.decode(record).u == ARGV[2]
+            hit = record and cjson.decode(record).u == ARGV[6]
           end
           if hit then
             redis.call('HDEL', KEYS[1], id)
             redis.call('ZREM', KEYS[2], id)
+            redis.call('DEL', ARGV[5] .. 'c:' .. id, ARGV[5] .. 'u:' .. id)
+            redis.call('ZADD', KEYS[3], ARGV[2], id)
             removed[#removed + 1] = id
           end
         end
+        if #removed > 0 then
+          local extra = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[3])
+          if extra > 0 then redis.call('ZREMRANGEBYRANK', KEYS[3], 0, extra - 1) end
+          redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        end
         return removed
+        """;
+
+    /// <summary>
+    /// KEYS: order, reacting users, counts. ARGV: id, cutoff (exclusive), emoji, user, 1 to add or 0 to remove, key
+    /// ttl in ms. -1 when the message is not held, 0 when nothing changed, 1 when the reaction changed.
+    /// </summary>
+    public const string ReactionSet = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if not score or tonumber(score) <= tonumber(ARGV[2]) then return -1 end
+        local member = ARGV[3] .. '\n' .. ARGV[4]
+        if ARGV[5] == '1' then
+          if redis.call('SADD', KEYS[2], member) == 0 then return 0 end
+          redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+        else
+          if redis.call('SREM', KEYS[2], member) == 0 then return 0 end
+          if redis.call('HINCRBY', KEYS[3], ARGV[3], -1) <= 0 then redis.call('HDEL', KEYS[3], ARGV[3]) end
+        end
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        redis.call('PEXPIRE', KEYS[3], ARGV[6])
+        return 1
+        """;
+
+    /// <summary>KEYS: order. ARGV: cutoff (exclusive), reaction key prefix, then ids. {id, counts, ...} for the held ones.</summary>
+    public const string ReactionRead = """
+        local out = {}
+        for i = 3, #ARGV do
+          local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+          if score and tonumber(score) > tonumber(ARGV[1]) then
+            out[#out + 1] = ARGV[i]
+            out[#out + 1] = redis.call('HGETALL', ARGV[2] .. 'c:' .. ARGV[i])
+          end
+        end
+        return out
+        """;
+
+    /// <summary>KEYS: items, claim, flushed. ARGV: item, now, claim timeout in ms, key ttl in ms. {1 if claimed, last flush ms or ''}.</summary>
+    public const string FoldMark = """
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        local claimed = redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3])
+        return {claimed and 1 or 0, redis.call('GET', KEYS[3]) or ''}
+        """;
+
+    /// <summary>KEYS: items, claim, flushed. ARGV: now, key ttl in ms. Takes the items, releases the claim, records the flush.</summary>
+    public const string FoldTake = """
+        local items = redis.call('SMEMBERS', KEYS[1])
+        redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+        return items
         """;
 
     /// <summary>KEYS: sanctions, slowMode. The sanction fields (expiry or 0) and the slow-mode interval.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StreamChat.Core.Connections;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
@@ -7,7 +8,10 @@ using StreamChat.Core.RateLimiting.Internal;
 
 namespace StreamChat.Core.Actions.Internal;
 
-/// <summary><c>history</c>: answers the stream's most recent messages, oldest first.</summary>
+/// <summary>
+/// <c>history</c>: answers the stream's most recent messages, oldest first, with their reaction counts; with
+/// <c>since</c>, the messages after it, whether the gap could be replayed and which messages were deleted since.
+/// </summary>
 internal sealed class HistoryActionHandler : IChatActionHandler
 {
     private readonly ChatDelivery _delivery;
@@ -25,6 +29,17 @@ internal sealed class HistoryActionHandler : IChatActionHandler
 
     public string Action => ProtocolNames.HistoryAction;
 
+    /// <summary>Takes one permit of the history limit, or throws <c>rate_limited</c>.</summary>
+    public static async ValueTask AcquireAsync(ChatRateLimits limits, StreamChatOptions options, ChatConnection connection, CancellationToken cancellationToken)
+    {
+        var rule = options.RateLimits.History;
+        var decision = await limits.TryAcquireAsync(rule, ChatRateLimits.Key("history", connection.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
+        }
+    }
+
     public async ValueTask HandleAsync(ChatActionContext context)
     {
         var (connectionId, connection, frame, cancellationToken) = context;
@@ -33,27 +48,45 @@ internal sealed class HistoryActionHandler : IChatActionHandler
             throw new ChatException(ChatErrorCode.MissingField, "The \"limit\" field must be an integer.");
         }
 
-        var rule = _options.RateLimits.History;
-        var decision = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key("history", connection!.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
-        if (!decision.IsAllowed)
-        {
-            throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
-        }
+        var since = ChatText.Optional(frame.Since, frame, FrameFields.Since, "since");
+        await AcquireAsync(_limits, _options, connection!, cancellationToken).ConfigureAwait(false);
 
         var limit = Math.Clamp(frame.Limit ?? _options.DefaultHistoryLimit, 1, _options.MaxHistoryLimit);
-        var messages = await _messages.GetRecentAsync(connection!.StreamId, limit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ChatMessage> messages;
+        HistoryFrame history;
+        if (string.IsNullOrEmpty(since))
+        {
+            messages = await _messages.GetRecentAsync(connection!.StreamId, limit, cancellationToken).ConfigureAwait(false);
+            history = new HistoryFrame { Timestamp = _delivery.Now(), StreamId = connection.StreamId, Messages = Visible(messages, connection.UserId) };
+        }
+        else
+        {
+            var replay = await _messages.GetSinceAsync(connection!.StreamId, since, limit, cancellationToken).ConfigureAwait(false);
+            history = new HistoryFrame
+            {
+                Timestamp = _delivery.Now(),
+                StreamId = connection.StreamId,
+                Messages = Visible(replay.Messages, connection.UserId),
+                Recovered = replay.IsComplete,
+                DeletedMessageIds = replay.Tombstones.Select(static t => t.MessageId).ToArray(),
+            };
+        }
 
-        // Hidden (shadow-banned) messages are their author's alone.
+        await _delivery.SendAsync(connectionId, ChatDelivery.Serialize(history, ChatJsonContext.Default.HistoryFrame), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Hidden (shadow-banned) messages are their author's alone.</summary>
+    private static List<MessageFrame> Visible(IReadOnlyList<ChatMessage> messages, string userId)
+    {
         var frames = new List<MessageFrame>(messages.Count);
         foreach (var message in messages)
         {
-            if (!message.Hidden || string.Equals(message.UserId, connection.UserId, StringComparison.Ordinal))
+            if (ChatText.IsVisibleTo(message, userId))
             {
                 frames.Add(MessageFrame.From(message));
             }
         }
 
-        var bytes = ChatDelivery.Serialize(new HistoryFrame { Timestamp = _delivery.Now(), StreamId = connection.StreamId, Messages = frames }, ChatJsonContext.Default.HistoryFrame);
-        await _delivery.SendAsync(connectionId, bytes, cancellationToken).ConfigureAwait(false);
+        return frames;
     }
 }

@@ -1,26 +1,31 @@
 using Microsoft.Extensions.Options;
+using StreamChat.Core.Messages;
 using StreamChat.Core.Pipeline;
 using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
+using StreamChat.Core.Protocol.Internal;
 
 namespace StreamChat.Core.Actions.Internal;
 
 /// <summary>
-/// <c>message</c>: validates the text, then hands it to the policy chain (authorize, limit), whose end moderates,
-/// stores and broadcasts it. A block from any step reaches the sender alone as <c>message_blocked</c>.
+/// <c>message</c>: validates the text (and the parent of a reply), then hands it to the policy chain (authorize,
+/// limit), whose end moderates, stores and broadcasts it. A block from any step reaches the sender alone as
+/// <c>message_blocked</c>.
 /// </summary>
 internal sealed class MessageActionHandler : IChatActionHandler
 {
     private readonly ChatDelivery _delivery;
     private readonly ChatPolicyChain _policies;
     private readonly MessageIdGenerator _ids;
+    private readonly IMessageStore _messages;
     private readonly int _maxLength;
 
-    public MessageActionHandler(ChatDelivery delivery, ChatPolicyChain policies, MessageIdGenerator ids, IOptions<StreamChatOptions> options)
+    public MessageActionHandler(ChatDelivery delivery, ChatPolicyChain policies, MessageIdGenerator ids, IMessageStore messages, IOptions<StreamChatOptions> options)
     {
         _delivery = delivery;
         _policies = policies;
         _ids = ids;
+        _messages = messages;
         _maxLength = options.Value.MaxMessageLength;
     }
 
@@ -30,39 +35,25 @@ internal sealed class MessageActionHandler : IChatActionHandler
     {
         var (connectionId, connection, frame, cancellationToken) = context;
         _delivery.Metrics.MessageReceived();
-        if (frame.Message is null)
+        var text = ChatText.Validate(frame, _maxLength);
+        var replyTo = ChatText.Optional(frame.ReplyTo, frame, FrameFields.ReplyTo, "replyTo");
+        MessageReference? parent = null;
+        if (replyTo is not null)
         {
-            throw new ChatException(ChatErrorCode.MissingField, frame.MessageHasWrongType ? "The \"message\" field must be a string." : "The \"message\" field is required.");
-        }
+            var found = await _messages.FindAsync(connection!.StreamId, replyTo, cancellationToken).ConfigureAwait(false);
+            if (found is null || !ChatText.IsVisibleTo(found, connection.UserId))
+            {
+                throw new ChatException(ChatErrorCode.UnknownMessage, "The message replied to is not in this stream's history.");
+            }
 
-        var text = frame.Message.Trim();
-        if (text.Length == 0)
-        {
-            throw new ChatException(ChatErrorCode.EmptyMessage, "The message is empty.");
-        }
-
-        if (CountCharacters(text) > _maxLength)
-        {
-            throw new ChatException(ChatErrorCode.MessageTooLong, $"Messages may be at most {_maxLength} characters.");
+            parent = new MessageReference(found.MessageId, found.UserId, found.Username, ChatText.Quote(found.Text));
         }
 
         var messageId = _ids.Next();
-        var outcome = await _policies.MessageAsync(new ChatMessageContext(connection!, text, messageId, cancellationToken)).ConfigureAwait(false);
+        var outcome = await _policies.MessageAsync(new ChatMessageContext(connection!, text, messageId, cancellationToken) { ReplyTo = parent }).ConfigureAwait(false);
         if (outcome.IsBlocked)
         {
             await _delivery.SendBlockedAsync(connectionId, messageId, outcome, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Counts Unicode scalar values, so an emoji counts as one character, as it does for a person.</summary>
-    private static int CountCharacters(string text)
-    {
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -100,8 +100,9 @@ internal sealed partial class ModerationRunner
             context.MessageId,
             verdict.Action,
             verdict.Reason,
-            verdict.Rule,
-            _options.AuditIncludesText ? original : null);
+            context.RecipientUserId is null ? verdict.Rule : verdict.Rule ?? "whisper",
+            _options.AuditIncludesText && context.RecipientUserId is null ? original : null,
+            context.RecipientUserId);
         return _audit.WriteAsync(entry, cancellationToken);
     }
 

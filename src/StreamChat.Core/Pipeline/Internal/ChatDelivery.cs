@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
 using StreamChat.Core.Diagnostics;
+using StreamChat.Core.Folding.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Protocol;
 using StreamChat.Core.Protocol.Internal;
@@ -24,9 +27,23 @@ internal sealed partial class ChatDelivery
     private readonly TimeProvider _timeProvider;
     private readonly StreamChatMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly StreamFolder _folder;
+    private readonly PresenceOptions _presence;
 
-    public ChatDelivery(IConnectionStore connections, IChatBroadcaster broadcaster, TimeProvider timeProvider, StreamChatMetrics metrics, ILogger<ChatDelivery> logger)
+    // The count this process last sent each big stream, so an unchanged count is not sent again.
+    private readonly ConcurrentDictionary<string, int> _sentCounts = new(StringComparer.Ordinal);
+
+    public ChatDelivery(
+        IConnectionStore connections,
+        IChatBroadcaster broadcaster,
+        TimeProvider timeProvider,
+        StreamChatMetrics metrics,
+        ILogger<ChatDelivery> logger,
+        StreamFolder folder,
+        IOptions<StreamChatOptions> options)
     {
+        _folder = folder;
+        _presence = options.Value.Presence;
         _connections = connections;
         _broadcaster = broadcaster;
         _timeProvider = timeProvider;
@@ -109,13 +126,61 @@ internal sealed partial class ChatDelivery
         return result.Delivered;
     }
 
-    /// <summary>Tells a stream who joined (everyone but the newcomer).</summary>
-    public ValueTask<int> AnnounceJoinedAsync(ChatConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells a stream who joined (everyone but the newcomer); in a stream above
+    /// <see cref="PresenceOptions.IndividualEventsUpTo"/> connections, folds the join into the next <c>viewer_count</c>.
+    /// </summary>
+    public async ValueTask AnnounceJoinedAsync(ChatConnection connection, CancellationToken cancellationToken)
     {
+        try
+        {
+            var count = await _connections.CountAsync(connection.StreamId, cancellationToken).ConfigureAwait(false);
+            if (count > _presence.IndividualEventsUpTo)
+            {
+                await FoldPresenceAsync(connection.StreamId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        catch (Exception ex) when (ex.IsFailure(cancellationToken))
+        {
+            // The connection is stored either way; announcing it is best effort.
+            Log.BroadcastFailed(_logger, connection.StreamId, ex);
+            return;
+        }
+
         var joined = Serialize(
             new UserJoinedFrame { Timestamp = Now(), StreamId = connection.StreamId, UserId = connection.UserId, Username = connection.Username },
             Json.UserJoinedFrame);
-        return BroadcastAsync(connection.StreamId, joined, connection.ConnectionId, cancellationToken);
+        await BroadcastAsync(connection.StreamId, joined, connection.ConnectionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Notes a join or leave in a big stream; the claimer sends the count once the interval has passed.</summary>
+    private ValueTask FoldPresenceAsync(string streamId, CancellationToken cancellationToken)
+    {
+        _metrics.PresenceFolded();
+        return _folder.NoteAsync(streamId, "presence", "count", _presence.ViewerCountInterval, TimeSpan.Zero, SendViewerCountAsync, cancellationToken);
+    }
+
+    private async Task SendViewerCountAsync(string streamId, IReadOnlyList<string> items, CancellationToken cancellationToken)
+    {
+        var count = await _connections.CountAsync(streamId, cancellationToken).ConfigureAwait(false);
+        if (_sentCounts.TryGetValue(streamId, out var sent) && sent == count)
+        {
+            return;
+        }
+
+        if (count > _presence.IndividualEventsUpTo)
+        {
+            _sentCounts[streamId] = count;
+        }
+        else
+        {
+            // Back to individual events: the next crossing sends a count again.
+            _sentCounts.TryRemove(streamId, out _);
+        }
+
+        var frame = Serialize(new ViewerCountFrame { Timestamp = Now(), StreamId = streamId, ViewerCount = count }, Json.ViewerCountFrame);
+        await BroadcastAsync(streamId, frame, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -135,6 +200,23 @@ internal sealed partial class ChatDelivery
 
             _metrics.ConnectionClosed();
             Log.ConnectionClosed(_logger, removed.ConnectionId, removed.StreamId, removed.UserId);
+            try
+            {
+                // Above the threshold before this leave: folded, so the count that crosses back down is sent too.
+                var remaining = await _connections.CountAsync(removed.StreamId, cancellationToken).ConfigureAwait(false);
+                if (remaining + 1 > _presence.IndividualEventsUpTo)
+                {
+                    await FoldPresenceAsync(removed.StreamId, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            catch (Exception ex) when (ex.IsFailure(cancellationToken))
+            {
+                // The connection is removed either way; announcing it is best effort.
+                Log.BroadcastFailed(_logger, removed.StreamId, ex);
+                continue;
+            }
+
             var left = Serialize(
                 new UserLeftFrame { Timestamp = Now(), StreamId = removed.StreamId, UserId = removed.UserId, Username = removed.Username },
                 Json.UserLeftFrame);

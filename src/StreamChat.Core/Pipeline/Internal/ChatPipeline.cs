@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Actions.Internal;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Folding.Internal;
 using StreamChat.Core.Identity.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Protocol;
@@ -25,6 +26,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
     private readonly StreamChatOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ChatDeferredWork _deferred;
 
     public ChatPipeline(
         IEnumerable<IChatActionHandler> handlers,
@@ -33,8 +35,10 @@ internal sealed partial class ChatPipeline : IChatPipeline
         IConnectionStore connections,
         IOptions<StreamChatOptions> options,
         TimeProvider timeProvider,
-        ILogger<ChatPipeline> logger)
+        ILogger<ChatPipeline> logger,
+        ChatDeferredWork deferred)
     {
+        _deferred = deferred;
         ArgumentNullException.ThrowIfNull(options);
         var registered = handlers.ToArray();
         _handlers = registered.ToFrozenDictionary(static h => h.Action, StringComparer.Ordinal);
@@ -129,6 +133,9 @@ internal sealed partial class ChatPipeline : IChatPipeline
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         return _delivery.RemoveAndAnnounceAsync([connectionId], cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task CompleteDeferredWorkAsync(CancellationToken cancellationToken = default) => _deferred.WhenIdleAsync(cancellationToken);
 
     private async ValueTask DispatchAsync(string connectionId, ReadOnlyMemory<byte> utf8Frame, CancellationToken cancellationToken)
     {

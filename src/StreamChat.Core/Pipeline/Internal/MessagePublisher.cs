@@ -41,7 +41,7 @@ internal sealed partial class MessagePublisher
 
         // A shadow-banned sender's message is stored hidden and reaches their own connections only; they are not told.
         var hidden = context.Standing.IsShadowBanned;
-        var message = new ChatMessage(context.MessageId, connection.StreamId, connection.UserId, connection.Username, text, _timeProvider.GetUtcNow()) { Hidden = hidden };
+        var message = new ChatMessage(context.MessageId, connection.StreamId, connection.UserId, connection.Username, text, _timeProvider.GetUtcNow()) { Hidden = hidden, ReplyTo = context.ReplyTo };
         await _messages.AddAsync(message, cancellationToken).ConfigureAwait(false);
 
         var bytes = ChatDelivery.Serialize(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);

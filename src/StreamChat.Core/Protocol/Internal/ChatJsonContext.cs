@@ -25,4 +25,7 @@ namespace StreamChat.Core.Protocol.Internal;
 [JsonSerializable(typeof(ChatClearedFrame))]
 [JsonSerializable(typeof(SlowModeFrame))]
 [JsonSerializable(typeof(CommandResultFrame))]
+[JsonSerializable(typeof(ReactionsFrame))]
+[JsonSerializable(typeof(WhisperFrame))]
+[JsonSerializable(typeof(ViewerCountFrame))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

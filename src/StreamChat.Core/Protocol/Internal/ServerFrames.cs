@@ -28,6 +28,9 @@ internal sealed class WelcomeFrame() : ServerFrame("welcome")
     public required string Message { get; init; }
 
     public required int ViewerCount { get; init; }
+
+    /// <summary>Present only in answer to <c>hello</c> with <c>since</c>: whether the missed frames follow.</summary>
+    public bool? Recovered { get; init; }
 }
 
 internal abstract class PresenceFrame(string type) : ServerFrame(type)
@@ -53,6 +56,8 @@ internal sealed class MessageFrame() : ServerFrame("message")
         UserId = message.UserId,
         Username = message.Username,
         Message = message.Text,
+        ReplyTo = message.ReplyTo is { } parent ? new ReplyToFrame { MessageId = parent.MessageId, UserId = parent.UserId, Username = parent.Username, Quote = parent.Quote } : null,
+        Reactions = message.Reactions is { Count: > 0 } counts ? counts : null,
     };
 
     public required string MessageId { get; init; }
@@ -64,6 +69,22 @@ internal sealed class MessageFrame() : ServerFrame("message")
     public required string Username { get; init; }
 
     public required string Message { get; init; }
+
+    public ReplyToFrame? ReplyTo { get; init; }
+
+    /// <summary>Reaction counts by emoji, in <c>history</c> and recovery; live messages have none yet.</summary>
+    public IReadOnlyDictionary<string, int>? Reactions { get; init; }
+}
+
+internal sealed class ReplyToFrame
+{
+    public required string MessageId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string Username { get; init; }
+
+    public required string Quote { get; init; }
 }
 
 internal sealed class MessageBlockedFrame() : ServerFrame("message_blocked")
@@ -102,6 +123,12 @@ internal sealed class HistoryFrame() : ServerFrame("history")
     public required string StreamId { get; init; }
 
     public required IReadOnlyList<MessageFrame> Messages { get; init; }
+
+    /// <summary>Present only for <c>history</c> with <c>since</c>: false when the gap could not be replayed.</summary>
+    public bool? Recovered { get; init; }
+
+    /// <summary>Present only for <c>history</c> with <c>since</c>: the messages up to <c>since</c> deleted after it, in deletion order.</summary>
+    public IReadOnlyList<string>? DeletedMessageIds { get; init; }
 }
 
 // Moderation events (PROTOCOL "Moderator tools"). Each names the stream and, where one user is meant, the user.
@@ -163,4 +190,38 @@ internal sealed class CommandResultFrame() : ServerFrame("command_result")
     public required string Command { get; init; }
 
     public required string Message { get; init; }
+}
+
+// Chat experience (PROTOCOL "Recovery, replies, reactions, whispers, presence").
+
+internal sealed class ReactionsFrame() : StreamEventFrame("reactions")
+{
+    public required IReadOnlyList<ReactionCountsFrame> Reactions { get; init; }
+}
+
+internal sealed class ReactionCountsFrame
+{
+    public required string MessageId { get; init; }
+
+    public required IReadOnlyDictionary<string, int> Counts { get; init; }
+}
+
+internal sealed class WhisperFrame() : ServerFrame("whisper")
+{
+    public required string MessageId { get; init; }
+
+    public required string StreamId { get; init; }
+
+    public required string FromUserId { get; init; }
+
+    public required string FromUsername { get; init; }
+
+    public required string ToUserId { get; init; }
+
+    public required string Message { get; init; }
+}
+
+internal sealed class ViewerCountFrame() : StreamEventFrame("viewer_count")
+{
+    public required int ViewerCount { get; init; }
 }

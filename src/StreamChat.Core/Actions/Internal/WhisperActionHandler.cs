@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamChat.Core.Connections;
+using StreamChat.Core.Identity;
+using StreamChat.Core.Moderation;
+using StreamChat.Core.Moderation.Internal;
+using StreamChat.Core.Pipeline;
+using StreamChat.Core.Pipeline.Internal;
+using StreamChat.Core.Protocol;
+using StreamChat.Core.Protocol.Internal;
+using StreamChat.Core.RateLimiting;
+using StreamChat.Core.RateLimiting.Internal;
+using StreamChat.Core.Sanctions;
+
+namespace StreamChat.Core.Actions.Internal;
+
+/// <summary>
+/// <c>whisper</c>: a private message to a user in the same stream. Checked against the sender's sanctions, limited
+/// on its own (<see cref="RateLimitOptions.WhisperBurst"/>, <see cref="RateLimitOptions.WhisperSustained"/>),
+/// moderated like chat, delivered to every connection of the recipient and echoed to the sender's; never stored in
+/// history, and audited without its text.
+/// </summary>
+internal sealed partial class WhisperActionHandler : IChatActionHandler
+{
+    private readonly ChatDelivery _delivery;
+    private readonly IConnectionStore _connections;
+    private readonly ISanctionStore _sanctions;
+    private readonly ModerationRunner _moderation;
+    private readonly ChatRateLimits _limits;
+    private readonly MessageIdGenerator _ids;
+    private readonly StreamChatOptions _options;
+    private readonly ILogger _logger;
+
+    public WhisperActionHandler(
+        ChatDelivery delivery,
+        IConnectionStore connections,
+        ISanctionStore sanctions,
+        ModerationRunner moderation,
+        ChatRateLimits limits,
+        MessageIdGenerator ids,
+        IOptions<StreamChatOptions> options,
+        ILogger<WhisperActionHandler> logger)
+    {
+        _delivery = delivery;
+        _connections = connections;
+        _sanctions = sanctions;
+        _moderation = moderation;
+        _limits = limits;
+        _ids = ids;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public string Action => ProtocolNames.WhisperAction;
+
+    public async ValueTask HandleAsync(ChatActionContext context)
+    {
+        var (connectionId, connection, frame, cancellationToken) = context;
+        var sender = connection!;
+        var toUserId = ChatText.Required(frame.ToUserId, frame, FrameFields.ToUserId, "toUserId");
+        var text = ChatText.Validate(frame, _options.MaxMessageLength);
+        var messageId = _ids.Next();
+
+        var standing = await _sanctions.GetStandingAsync(sender.StreamId, sender.UserId, cancellationToken).ConfigureAwait(false);
+        if (standing.IsBanned || standing.TimedOutUntil is { } until && until > _delivery.UtcNow())
+        {
+            var wait = standing.TimedOutUntil - _delivery.UtcNow();
+            var reason = standing.IsBanned ? BlockReason.Banned : BlockReason.Muted;
+            await _delivery.SendBlockedAsync(connectionId, messageId, MessageOutcome.Block(reason, standing.IsBanned ? "You are banned from this stream." : "You are timed out.", standing.IsBanned ? null : wait), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (sender.Role < ChatRole.Moderator)
+        {
+            await AcquireAsync(_options.RateLimits.WhisperBurst, "whisper-burst", sender, cancellationToken).ConfigureAwait(false);
+            await AcquireAsync(_options.RateLimits.WhisperSustained, "whisper", sender, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (string.Equals(toUserId, sender.UserId, StringComparison.Ordinal))
+        {
+            throw new ChatException(ChatErrorCode.RecipientUnavailable, "You cannot whisper to yourself.");
+        }
+
+        var recipients = await _connections.GetByUserAsync(sender.StreamId, toUserId, cancellationToken).ConfigureAwait(false);
+        if (recipients.Count == 0 || (await _sanctions.GetStandingAsync(sender.StreamId, toUserId, cancellationToken).ConfigureAwait(false)).IsBanned)
+        {
+            throw new ChatException(ChatErrorCode.RecipientUnavailable, $"{toUserId} is not in this stream.");
+        }
+
+        var (verdict, moderated) = await _moderation.RunAsync(
+            new ModerationContext(text, sender.StreamId, sender.UserId, sender.ConnectionId, messageId) { RecipientUserId = toUserId }, cancellationToken).ConfigureAwait(false);
+        if (verdict.IsBlocked)
+        {
+            await _delivery.SendBlockedAsync(connectionId, messageId, MessageOutcome.Block(verdict.Reason!.Value, verdict.Explanation!), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = ChatDelivery.Serialize(
+            new WhisperFrame
+            {
+                Timestamp = _delivery.Now(),
+                MessageId = messageId,
+                StreamId = sender.StreamId,
+                FromUserId = sender.UserId,
+                FromUsername = sender.Username,
+                ToUserId = toUserId,
+                Message = moderated,
+            },
+            ChatJsonContext.Default.WhisperFrame);
+
+        // A shadow-banned sender's whisper reaches their own connections only; they are not told.
+        if (!standing.IsShadowBanned)
+        {
+            await _delivery.SendToUserAsync(sender.StreamId, toUserId, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _delivery.SendToUserAsync(sender.StreamId, sender.UserId, bytes, cancellationToken).ConfigureAwait(false);
+        _delivery.Metrics.WhisperDelivered();
+        Log.WhisperDelivered(_logger, connectionId, messageId, toUserId);
+    }
+
+    private async ValueTask AcquireAsync(RateLimitRule rule, string kind, ChatConnection sender, CancellationToken cancellationToken)
+    {
+        var decision = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key(kind, sender.StreamId, sender.UserId), cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            throw new ChatException(ChatErrorCode.RateLimited, $"Too many private messages ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Trace, "Whisper {MessageId} from connection {ConnectionId} delivered to user {ToUserId}.", EventName = "WhisperDelivered")]
+        public static partial void WhisperDelivered(ILogger logger, string connectionId, string messageId, string toUserId);
+    }
+}
