@@ -186,12 +186,13 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS: messages, order, tombstones. ARGV: since, limit, cutoff (exclusive), the since id's time in ms, reaction
-    /// key prefix. {0} when the gap cannot be replayed; else {1, {{record, counts}...}, {id, deletedAt, ...}}.
+    /// key prefix. The since message's own time bounds the tombstones read; a deleted one's comes from its ULID.
+    /// {0} when the gap cannot be replayed; else {1, {{record, counts}...}, {id, deletedAt, ...}}.
     /// </summary>
     public const string MessageSince = """
         local since, limit, cutoff = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         local score = redis.call('ZSCORE', KEYS[2], since)
-        if not (score and tonumber(score) > cutoff) and not (redis.call('ZSCORE', KEYS[3], since) and tonumber(ARGV[4]) > cutoff) then
+        if not (score and tonumber(score) > cutoff) and not redis.call('ZSCORE', KEYS[3], since) then
           return {0}
         end
         local from = score or ARGV[4]
@@ -203,7 +204,7 @@ internal static class RedisScripts
           end
         end
         local tombstones = {}
-        local deleted = redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[4], '+inf', 'WITHSCORES')
+        local deleted = redis.call('ZRANGEBYSCORE', KEYS[3], from, '+inf', 'WITHSCORES')
         for i = 1, #deleted, 2 do
           if deleted[i] <= since then
             tombstones[#tombstones + 1] = deleted[i]

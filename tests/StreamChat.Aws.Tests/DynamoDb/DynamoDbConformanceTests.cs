@@ -3,6 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using StreamChat.Aws.Tests.Infrastructure;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Folding;
+using StreamChat.Core.Tests.Folding;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Tests.Moderation;
@@ -46,6 +48,27 @@ public sealed class DynamoDbMessageStoreTests : MessageStoreTestsBase, IAsyncDis
         var provider = await Dynalite.StartAsync(Time, services: s => s.Configure<StreamChatOptions>(o => o.MessageTimeToLive = timeToLive));
         _providers.Add(provider);
         return provider.GetRequiredService<IMessageStore>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The fold store conformance suite, against DynamoDB (dynalite): the state lives in the messages table.</summary>
+public sealed class DynamoDbFoldStoreTests : FoldStoreTestsBase, IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+
+    protected override async Task<IFoldStore> CreateStoreAsync()
+    {
+        var provider = await Dynalite.StartAsync(Time);
+        _providers.Add(provider);
+        return provider.GetRequiredService<IFoldStore>();
     }
 
     public async ValueTask DisposeAsync()

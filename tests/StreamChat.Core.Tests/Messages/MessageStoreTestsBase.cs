@@ -156,4 +156,147 @@ public abstract class MessageStoreTestsBase
 
         Assert.Equal([false, true], recent.Select(m => m.Hidden));
     }
+
+    private static IReactionStore Reactions(IMessageStore store) =>
+        Assert.IsAssignableFrom<IReactionStore>(store);
+
+    [Fact]
+    public async Task GetSinceAsync_ReturnsTheMessagesAfterTheOneSeen_AndTombstonesOfThoseDeletedSinceItWasSent()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var early = Message("early");
+        var seen = Message("seen");
+        await store.AddAsync(early).DefaultTimeout();
+        await store.AddAsync(seen).DefaultTimeout();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var missed = new List<ChatMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            var message = Message("missed " + i);
+            missed.Add(message);
+            await store.AddAsync(message).DefaultTimeout();
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal([early.MessageId], await store.DeleteAsync("stream-1", [early.MessageId]).DefaultTimeout());
+        await store.DeleteAsync("stream-1", [missed[1].MessageId]).DefaultTimeout();
+
+        var replay = await store.GetSinceAsync("stream-1", seen.MessageId, 10).DefaultTimeout();
+
+        Assert.True(replay.IsComplete);
+        Assert.Equal(["missed 0", "missed 2", "missed 3"], replay.Messages.Select(m => m.Text));
+        var tombstone = Assert.Single(replay.Tombstones);
+        Assert.Equal(early.MessageId, tombstone.MessageId);
+        Assert.Equal(Time.GetUtcNow().ToUnixTimeMilliseconds(), tombstone.DeletedAt.ToUnixTimeMilliseconds());
+        Assert.DoesNotContain(missed[1].MessageId, (await store.GetRecentAsync("stream-1", 50).DefaultTimeout()).Select(m => m.MessageId));
+        Assert.Empty(await store.DeleteAsync("stream-1", [early.MessageId]).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task GetSinceAsync_IsIncomplete_ForAnUnknownOrExpiredId_OrAGapLongerThanTheLimit()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromMinutes(10));
+        var seen = Message("seen");
+        await store.AddAsync(seen).DefaultTimeout();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        foreach (var text in new[] { "a", "b", "c" })
+        {
+            await store.AddAsync(Message(text)).DefaultTimeout();
+        }
+
+        Assert.False((await store.GetSinceAsync("stream-1", "01JZZZZZZZZZZZZZZZZZZZZZZZ", 10).DefaultTimeout()).IsComplete);
+        Assert.False((await store.GetSinceAsync("stream-other", seen.MessageId, 10).DefaultTimeout()).IsComplete);
+        Assert.False((await store.GetSinceAsync("stream-1", seen.MessageId, 2).DefaultTimeout()).IsComplete);
+        Assert.True((await store.GetSinceAsync("stream-1", seen.MessageId, 3).DefaultTimeout()).IsComplete);
+
+        Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.False((await store.GetSinceAsync("stream-1", seen.MessageId, 10).DefaultTimeout()).IsComplete);
+    }
+
+    [Fact]
+    public async Task GetSinceAsync_FromADeletedMessage_StillReplays_AndAClearLeavesATombstonePerMessage()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var one = Message("one");
+        var two = Message("two");
+        await store.AddAsync(one).DefaultTimeout();
+        await store.AddAsync(two).DefaultTimeout();
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        await store.ClearAsync("stream-1").DefaultTimeout();
+        var after = Message("after the clear");
+        await store.AddAsync(after).DefaultTimeout();
+
+        var replay = await store.GetSinceAsync("stream-1", two.MessageId, 10).DefaultTimeout();
+        Assert.True(replay.IsComplete);
+        Assert.Equal([after.MessageId], replay.Messages.Select(m => m.MessageId));
+        Assert.Equal([one.MessageId, two.MessageId], replay.Tombstones.Select(t => t.MessageId));
+        Assert.Null(await store.FindAsync("stream-1", one.MessageId).DefaultTimeout());
+        Assert.Equal(["after the clear"], (await store.GetRecentAsync("stream-1", 10).DefaultTimeout()).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task FindAsync_ReturnsAHeldMessage_WithItsReply_AndNothingForDeletedOrExpiredOnes()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromMinutes(10));
+        var parent = Message("the parent");
+        await store.AddAsync(parent).DefaultTimeout();
+        var reply = Message("the reply") with { ReplyTo = new MessageReference(parent.MessageId, "user", "User", "the parent") };
+        await store.AddAsync(reply).DefaultTimeout();
+
+        Assert.Equal("the parent", (await store.FindAsync("stream-1", parent.MessageId).DefaultTimeout())!.Text);
+        Assert.Equal(reply.ReplyTo, (await store.FindAsync("stream-1", reply.MessageId).DefaultTimeout())!.ReplyTo);
+        Assert.Equal(reply.ReplyTo, (await store.GetRecentAsync("stream-1", 10).DefaultTimeout())[1].ReplyTo);
+        Assert.Null(await store.FindAsync("stream-2", parent.MessageId).DefaultTimeout());
+
+        await store.DeleteAsync("stream-1", [parent.MessageId]).DefaultTimeout();
+        Assert.Null(await store.FindAsync("stream-1", parent.MessageId).DefaultTimeout());
+        Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Null(await store.FindAsync("stream-1", reply.MessageId).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Reactions_OnePerUserPerEmoji_AreCounted_AndCarriedByReads()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var reactions = Reactions(store);
+        var message = Message("react to me");
+        var other = Message("no reactions");
+        await store.AddAsync(message).DefaultTimeout();
+        await store.AddAsync(other).DefaultTimeout();
+
+        Assert.Equal(ReactionChange.Changed, await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "👍", true).DefaultTimeout());
+        Assert.Equal(ReactionChange.Unchanged, await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "👍", true).DefaultTimeout());
+        Assert.Equal(ReactionChange.Changed, await reactions.SetReactionAsync("stream-1", message.MessageId, "bob", "👍", true).DefaultTimeout());
+        Assert.Equal(ReactionChange.Changed, await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "🔥", true).DefaultTimeout());
+        Assert.Equal(ReactionChange.Changed, await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "🔥", false).DefaultTimeout());
+        Assert.Equal(ReactionChange.Unchanged, await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "🔥", false).DefaultTimeout());
+        Assert.Equal(ReactionChange.MessageNotFound, await reactions.SetReactionAsync("stream-1", "01JZZZZZZZZZZZZZZZZZZZZZZZ", "ann", "👍", true).DefaultTimeout());
+        Assert.Equal(ReactionChange.MessageNotFound, await reactions.SetReactionAsync("stream-2", message.MessageId, "ann", "👍", true).DefaultTimeout());
+
+        var counts = await reactions.GetReactionsAsync("stream-1", [message.MessageId, other.MessageId, "01JZZZZZZZZZZZZZZZZZZZZZZZ"]).DefaultTimeout();
+        Assert.Equal(2, counts.Count);
+        Assert.Equal(new Dictionary<string, int> { ["👍"] = 2 }, counts.Single(c => c.MessageId == message.MessageId).Counts);
+        Assert.Empty(counts.Single(c => c.MessageId == other.MessageId).Counts);
+
+        var recent = await store.GetRecentAsync("stream-1", 10).DefaultTimeout();
+        Assert.Equal(new Dictionary<string, int> { ["👍"] = 2 }, recent[0].Reactions);
+        Assert.Null(recent[1].Reactions);
+        Assert.Equal(2, (await store.FindAsync("stream-1", message.MessageId).DefaultTimeout())!.Reactions!["👍"]);
+    }
+
+    [Fact]
+    public async Task Reactions_OfADeletedMessage_AreGone_AndNewOnesAreRefused()
+    {
+        var store = await CreateStoreAsync(TimeSpan.FromHours(1));
+        var reactions = Reactions(store);
+        var message = Message("soon deleted");
+        await store.AddAsync(message).DefaultTimeout();
+        await reactions.SetReactionAsync("stream-1", message.MessageId, "ann", "👍", true).DefaultTimeout();
+
+        await store.DeleteByUserAsync("stream-1", "user").DefaultTimeout();
+
+        Assert.Equal(ReactionChange.MessageNotFound, await reactions.SetReactionAsync("stream-1", message.MessageId, "bob", "👍", true).DefaultTimeout());
+        Assert.Empty(await reactions.GetReactionsAsync("stream-1", [message.MessageId]).DefaultTimeout());
+    }
 }

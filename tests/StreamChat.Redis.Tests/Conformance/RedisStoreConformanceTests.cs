@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Folding;
+using StreamChat.Core.Tests.Folding;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.RateLimiting;
@@ -58,6 +60,17 @@ public sealed class RedisMessageStoreTests(RedisFixture redis) : MessageStoreTes
             o.MessageTimeToLive = timeToLive;
             o.MaxMessagesPerStream = maxPerStream;
         })).GetRequiredService<IMessageStore>());
+
+    public ValueTask DisposeAsync() => _providers.DisposeAsync();
+}
+
+/// <summary>The fold store conformance suite, against a real redis-server.</summary>
+public sealed class RedisFoldStoreTests(RedisFixture redis) : FoldStoreTestsBase, IClassFixture<RedisFixture>, IAsyncDisposable
+{
+    private readonly RedisProviders _providers = new(redis);
+
+    protected override Task<IFoldStore> CreateStoreAsync() =>
+        Task.FromResult(_providers.Make(Time, RedisFixture.NewPrefix()).GetRequiredService<IFoldStore>());
 
     public ValueTask DisposeAsync() => _providers.DisposeAsync();
 }
