@@ -17,3 +17,10 @@ public sealed class TwoNodeModeratorToolsConformanceTests(RedisFixture redis) : 
     private protected override async Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null) =>
         await TwoNodeChatHost.StartAsync(redis, configure);
 }
+
+/// <summary>The shared chat-experience cases (recovery, replies, reactions, whispers, presence) on two Redis-backed Kestrel nodes.</summary>
+public sealed class TwoNodeChatExperienceConformanceTests(RedisFixture redis) : ChatExperienceConformanceTests, IClassFixture<RedisFixture>
+{
+    private protected override async Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null) =>
+        await TwoNodeChatHost.StartAsync(redis, configure);
+}
