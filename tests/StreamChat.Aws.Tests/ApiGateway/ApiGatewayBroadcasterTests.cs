@@ -15,9 +15,14 @@ namespace StreamChat.Aws.Tests.ApiGateway;
 
 public sealed class ApiGatewayBroadcasterTests
 {
-    internal static ServiceProvider Build(ManagementApiStandIn api, IConnectionStore? store = null, Action<ApiGatewayBroadcasterOptions>? configure = null, string region = "eu-west-2")
+    internal static ServiceProvider Build(ManagementApiStandIn api, IConnectionStore? store = null, Action<ApiGatewayBroadcasterOptions>? configure = null, string region = "eu-west-2", TimeProvider? time = null)
     {
         var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         if (store is not null)
         {
@@ -88,11 +93,15 @@ public sealed class ApiGatewayBroadcasterTests
     public async Task Pipeline_OnApiGateway_GoneConnectionIsRemovedAndTheOthersSeeUserLeft()
     {
         await using var api = await ManagementApiStandIn.StartAsync();
-        await using var provider = Build(api);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var provider = Build(api, time: time);
         var pipeline = provider.GetRequiredService<IChatPipeline>();
         var store = provider.GetRequiredService<IConnectionStore>();
         await pipeline.ConnectAsync(new ConnectRequest("alice-1", "live", "alice", "Alice")).DefaultTimeout();
         await pipeline.ConnectAsync(new ConnectRequest("gone-bob", "live", "bob", "Bob")).DefaultTimeout();
+
+        // Past the grace period in which API Gateway answers 410 for a connection still in $connect.
+        time.Advance(TimeSpan.FromSeconds(31));
 
         await pipeline.MessageAsync("alice-1", Encoding.UTF8.GetBytes("""{"action":"message","message":"anyone there?"}""")).DefaultTimeout();
 

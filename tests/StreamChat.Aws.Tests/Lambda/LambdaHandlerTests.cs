@@ -225,18 +225,37 @@ public sealed class LambdaHandlerTests
     [Fact]
     public async Task ConnectionGoneWithoutDisconnectRoute_FirstBroadcastRemovesIt_AndOthersSeeUserLeft()
     {
-        await using var host = await ApiGatewayLambdaHost.StartAsync();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ApiGatewayLambdaHost.StartAsync(configureBuilder: b => b.Services.AddSingleton<TimeProvider>(time));
         await using var ana = await host.ConnectAsync("s1", "ana");
         var ben = (LambdaTestConnection)await host.ConnectAsync("s1", "ben", "Ben");
         await ana.ReceiveAsync("user_joined");
 
         // $disconnect is best effort: here API Gateway dropped ben and never ran it.
         await host.DisconnectAsync(ben.ConnectionId, closeCode: 1006, runDisconnectRoute: false);
+        time.Advance(TimeSpan.FromSeconds(31));
         await ana.SendMessageAsync("anyone there?");
 
         Assert.Equal("anyone there?", (await ana.ReceiveAsync("message")).GetProperty("message").GetString());
         Assert.Equal("ben", (await ana.ReceiveAsync("user_left")).GetProperty("userId").GetString());
         Assert.Null(await host.Services.GetRequiredService<IConnectionStore>().GetAsync(ben.ConnectionId));
+    }
+
+    [Fact]
+    public async Task ConnectionGoneWithinTheGracePeriod_IsNotRemoved_ForApiGatewayAnswers410DuringConnect()
+    {
+        await using var host = await ApiGatewayLambdaHost.StartAsync();
+        await using var ana = await host.ConnectAsync("s1", "ana");
+        var ben = (LambdaTestConnection)await host.ConnectAsync("s1", "ben", "Ben");
+        await ana.ReceiveAsync("user_joined");
+
+        // As for a connection whose $connect is still running: posts answer 410.
+        await host.DisconnectAsync(ben.ConnectionId, closeCode: 1006, runDisconnectRoute: false);
+        await ana.SendMessageAsync("anyone there?");
+
+        Assert.Equal("anyone there?", (await ana.ReceiveAsync("message")).GetProperty("message").GetString());
+        Assert.DoesNotContain(await ana.DrainAsync(), f => f.GetProperty("type").GetString() == "user_left");
+        Assert.NotNull(await host.Services.GetRequiredService<IConnectionStore>().GetAsync(ben.ConnectionId));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ internal sealed partial class ChatDelivery
         var result = await _broadcaster.SendToUserAsync(streamId, userId, frame, cancellationToken).ConfigureAwait(false);
         if (result.GoneConnectionIds.Count > 0)
         {
-            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+            await RemoveGoneAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed partial class ChatDelivery
         var result = await _broadcaster.SendToConnectionAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
         if (result.GoneConnectionIds.Count > 0)
         {
-            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+            await RemoveGoneAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -120,7 +120,7 @@ internal sealed partial class ChatDelivery
         _metrics.BroadcastCompleted(Stopwatch.GetElapsedTime(started));
         if (result.GoneConnectionIds.Count > 0)
         {
-            await RemoveAndAnnounceAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
+            await RemoveGoneAsync(result.GoneConnectionIds, cancellationToken).ConfigureAwait(false);
         }
 
         return result.Delivered;
@@ -184,6 +184,32 @@ internal sealed partial class ChatDelivery
     }
 
     /// <summary>
+    /// A connection younger than this that a send finds gone is left alone: API Gateway answers 410 for a connection
+    /// whose <c>$connect</c> is still running (its integration may take up to 29 seconds), and a socket that really
+    /// closed gets its own disconnect on both hosts.
+    /// </summary>
+    internal static readonly TimeSpan GoneGracePeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>Removes and announces connections a send found gone, except those still within <see cref="GoneGracePeriod"/> of connecting.</summary>
+    private async ValueTask RemoveGoneAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
+    {
+        var old = new List<string>(connectionIds.Count);
+        var cutoff = UtcNow() - GoneGracePeriod;
+        foreach (var id in connectionIds)
+        {
+            if (await _connections.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } connection && connection.ConnectedAt > cutoff)
+            {
+                Log.YoungConnectionGone(_logger, id);
+                continue;
+            }
+
+            old.Add(id);
+        }
+
+        await RemoveAndAnnounceAsync(old, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Removes connections and tells their streams. Announcing may find more connections gone; they are handled in the
     /// same loop, and each is removed (and announced) at most once.
     /// </summary>
@@ -223,8 +249,15 @@ internal sealed partial class ChatDelivery
             try
             {
                 var result = await _broadcaster.SendToStreamAsync(removed.StreamId, left, removed.ConnectionId, cancellationToken).ConfigureAwait(false);
+                var cutoff = UtcNow() - GoneGracePeriod;
                 foreach (var gone in result.GoneConnectionIds)
                 {
+                    if (await _connections.GetAsync(gone, cancellationToken).ConfigureAwait(false) is { } young && young.ConnectedAt > cutoff)
+                    {
+                        Log.YoungConnectionGone(_logger, gone);
+                        continue;
+                    }
+
                     pending.Enqueue(gone);
                 }
             }
@@ -246,6 +279,9 @@ internal sealed partial class ChatDelivery
 
         [LoggerMessage(3, LogLevel.Warning, "Broadcasting to stream {StreamId} failed.", EventName = "BroadcastFailed")]
         public static partial void BroadcastFailed(ILogger logger, string streamId, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Debug, "A send found connection {ConnectionId} gone within the grace period after it connected; it is left for its own disconnect.", EventName = "YoungConnectionGone")]
+        public static partial void YoungConnectionGone(ILogger logger, string connectionId);
 
         [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} closed in stream {StreamId} for user {UserId}.", EventName = "ConnectionClosed")]
         public static partial void ConnectionClosed(ILogger logger, string connectionId, string streamId, string userId);
