@@ -140,6 +140,76 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task OfflinePage_ComesBackWithSince_AndShowsExactlyWhatItMissed_WithoutTheDeletedMessage()
+    {
+        var stream = "browser-recover-" + Guid.NewGuid().ToString("N")[..8];
+        var mod = await OpenAsUserAsync("mia", "Mia", stream, "moderator");
+        var fan = await OpenAsUserAsync("fan", "Fan", stream);
+        await mod.FillAsync("#text", "seen before the drop");
+        await mod.ClickAsync("#send");
+        await fan.FillAsync("#text", "also seen, then retracted");
+        await fan.ClickAsync("#send");
+        await Assertions.Expect(fan.Locator("#messages li.msg-chat")).ToHaveCountAsync(2);
+        await Assertions.Expect(mod.Locator("#messages li.msg-chat")).ToHaveCountAsync(2);
+
+        // The fan's network goes; the page drops its socket and waits for the network.
+        await fan.Context.SetOfflineAsync(true);
+        await Assertions.Expect(fan.Locator("#status")).ToHaveTextAsync("Disconnected");
+        await Assertions.Expect(mod.Locator("#messages li.msg-leave")).ToContainTextAsync("Fan left");
+
+        foreach (var text in new[] { "missed one", "missed two", "missed three" })
+        {
+            await mod.FillAsync("#text", text);
+            await mod.ClickAsync("#send");
+        }
+
+        await mod.Locator("#messages li.msg-chat", new() { HasText = "also seen, then retracted" }).Locator("button.mod-delete").ClickAsync();
+        await Assertions.Expect(mod.Locator("#messages li.msg-command").Last).ToContainTextAsync("/delete");
+        await fan.WaitForTimeoutAsync(300);
+        Assert.Equal(2, await fan.Locator("#messages li.msg-chat").CountAsync());
+
+        // Back online: the page reconnects with since and the server replays the gap, tombstone included.
+        await fan.Context.SetOfflineAsync(false);
+        await Assertions.Expect(fan.Locator("#messages li.msg-system").Last).ToContainTextAsync("catching up", new() { Timeout = 20_000 });
+        await Assertions.Expect(fan.Locator("#messages li.msg-chat .body")).ToHaveTextAsync(["seen before the drop", "missed one", "missed two", "missed three"]);
+        await fan.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "browser-recovery.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task RepliesReactionsWhispersAndTheViewerCount_AsThePageShowsThem()
+    {
+        var stream = "browser-extras-" + Guid.NewGuid().ToString("N")[..8];
+        var alice = await OpenAsUserAsync("alice", "Alice", stream);
+        var bob = await OpenAsUserAsync("bob", "Bob", stream);
+        await Assertions.Expect(alice.Locator("#viewers")).ToHaveTextAsync("1 watching");
+        await Assertions.Expect(bob.Locator("#viewers")).ToHaveTextAsync("2 watching");
+
+        await alice.FillAsync("#text", "what a play");
+        await alice.ClickAsync("#send");
+        var onBob = bob.Locator("#messages li.msg-chat", new() { HasText = "what a play" }).First;
+        await Assertions.Expect(onBob).ToHaveCountAsync(1);
+
+        // Bob replies: Alice sees the quote.
+        await onBob.Locator("button.reply").ClickAsync();
+        await bob.FillAsync("#text", "agreed!");
+        await bob.ClickAsync("#send");
+        var reply = alice.Locator("#messages li.msg-chat", new() { HasText = "agreed!" });
+        await Assertions.Expect(reply.Locator(".quote")).ToHaveTextAsync("↪ Alice: what a play");
+
+        // Bob reacts: Alice's page shows the count.
+        await onBob.Locator("button[data-emoji='🔥']").ClickAsync();
+        await Assertions.Expect(alice.Locator("#messages li.msg-chat", new() { HasText = "what a play" }).First.Locator("button[data-emoji='🔥']")).ToHaveTextAsync("🔥 1");
+
+        // Alice whispers to Bob.
+        await alice.FillAsync("#whisper-to", "bob");
+        await alice.FillAsync("#text", "secret hello");
+        await alice.ClickAsync("#whisper");
+        await Assertions.Expect(bob.Locator("#messages li.msg-whisper")).ToContainTextAsync("secret hello");
+        await Assertions.Expect(alice.Locator("#messages li.msg-whisper")).ToContainTextAsync("Alice → bob");
+        await alice.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "browser-extras.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task TokenField_ConnectsAsTheTokensUser_OnASampleWithJwtOnAndDevelopmentIdentityOff()
     {
         await using var factory = new SampleAppFactory(SampleJwtTests.JwtSettings(developmentIdentity: false));

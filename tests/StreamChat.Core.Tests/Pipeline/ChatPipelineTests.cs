@@ -621,7 +621,7 @@ public sealed class ChatPipelineTests
 
         await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"dance"}""")).DefaultTimeout();
 
-        Assert.Equal("Unknown action. Known actions: message, hello, ping, history.", SingleError().GetProperty("message").GetString());
+        Assert.Equal("Unknown action. Known actions: message, hello, ping, history, react, unreact, whisper.", SingleError().GetProperty("message").GetString());
     }
 
     private sealed class RecordingPolicy(string name, ChatPolicySlot slot, List<string> calls) : IChatPolicy

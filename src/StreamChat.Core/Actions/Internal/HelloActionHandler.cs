@@ -77,7 +77,9 @@ internal sealed class HelloActionHandler : IChatActionHandler
         int m = 0, t = 0;
         while (m < messages.Count || t < replay.Tombstones.Count)
         {
-            var takeMessage = t == replay.Tombstones.Count || (m < messages.Count && messages[m].SentAt <= replay.Tombstones[t].DeletedAt);
+            // Stores keep times to the millisecond; within one millisecond the message goes first.
+            var takeMessage = t == replay.Tombstones.Count
+                || (m < messages.Count && messages[m].SentAt.ToUnixTimeMilliseconds() <= replay.Tombstones[t].DeletedAt.ToUnixTimeMilliseconds());
             if (takeMessage)
             {
                 yield return ChatDelivery.Serialize(MessageFrame.From(messages[m++]), json.MessageFrame);
