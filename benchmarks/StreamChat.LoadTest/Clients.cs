@@ -109,6 +109,7 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
 
     private void OnFrame(ReadOnlySpan<byte> frame)
     {
+        Interlocked.Increment(ref Recorder.FramesReceived);
         var now = Stopwatch.GetTimestamp();
         if (frame.IndexOf(MessageMarker) >= 0)
         {

@@ -11,6 +11,9 @@ internal sealed class Recorder
 
     public volatile bool Stopping;
 
+    /// <summary>Every frame any client received, whatever its type (the join-storm count).</summary>
+    public long FramesReceived;
+
     public ConcurrentQueue<string> ErrorSamples { get; } = new();
 
     public Window Current => Volatile.Read(ref _window);

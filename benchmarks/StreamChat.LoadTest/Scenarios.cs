@@ -257,6 +257,39 @@ internal static class Scenarios
     }
 
     /// <summary>
+    /// A join storm: N connections join one stream as fast as --connect-concurrency lets them, then the tool waits 6 s
+    /// (past one viewer_count interval). Reports every frame the clients received (joins, counts, welcomes) and the
+    /// server's and the tool's CPU over the storm. StreamChat's raw-socket clients only.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> JoinStormAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var before = ProcessStats.Read(options.ServerPid);
+        var ownBefore = ProcessStats.OwnCpuSeconds();
+        var started = Stopwatch.StartNew();
+        var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "storm");
+        var connectSeconds = started.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var after = ProcessStats.Read(options.ServerPid);
+        var frames = Interlocked.Read(ref recorder.FramesReceived);
+        var result = new Dictionary<string, double>
+        {
+            ["connections"] = clients.Count,
+            ["connect_failures"] = failed,
+            ["connect_seconds"] = connectSeconds,
+            ["connect_rate"] = connectRate,
+            ["frames_received"] = frames,
+            ["frames_per_connection"] = clients.Count > 0 ? frames / (double)clients.Count : double.NaN,
+            ["server_cpu_s"] = before is { } b && after is { } a ? a.CpuSeconds - b.CpuSeconds : double.NaN,
+            ["tool_cpu_s"] = ProcessStats.OwnCpuSeconds() - ownBefore,
+            ["errors"] = recorder.Current.ErrorCount,
+        };
+        await CloseAllAsync(clients, recorder);
+        Report(options, result, recorder);
+        return result;
+    }
+
+    /// <summary>
     /// Connects and disconnects at a steady rate (each connection lives 1 s), and checks that memory and handles come
     /// back. A short warm-up churn first brings the server to its steady state (JIT, pools, thread pool), so the baseline
     /// is a warm server. Then two equal phases: after each, the tool waits for the server to settle, has it run a full

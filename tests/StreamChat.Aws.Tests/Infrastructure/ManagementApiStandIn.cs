@@ -59,6 +59,11 @@ internal sealed class ManagementApiStandIn : IAsyncDisposable
 
     public int InFlight => _inFlight;
 
+    /// <summary>Gets every POST received so far (each is one paid PostToConnection on AWS).</summary>
+    public int PostCount => _postCount;
+
+    private int _postCount;
+
     public int MaxInFlight => _maxInFlight;
 
     private int _inFlight;
@@ -113,6 +118,7 @@ internal sealed class ManagementApiStandIn : IAsyncDisposable
         }
 
         var attempt = Posts.AddOrUpdate(id, 1, static (_, n) => n + 1);
+        Interlocked.Increment(ref _postCount);
         var now = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, now);
         try
