@@ -30,15 +30,8 @@ internal sealed class HistoryActionHandler : IChatActionHandler
     public string Action => ProtocolNames.HistoryAction;
 
     /// <summary>Takes one permit of the history limit, or throws <c>rate_limited</c>.</summary>
-    public static async ValueTask AcquireAsync(ChatRateLimits limits, StreamChatOptions options, ChatConnection connection, CancellationToken cancellationToken)
-    {
-        var rule = options.RateLimits.History;
-        var decision = await limits.TryAcquireAsync(rule, ChatRateLimits.Key("history", connection.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
-        if (!decision.IsAllowed)
-        {
-            throw new ChatException(ChatErrorCode.RateLimited, $"Too many history requests ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
-        }
-    }
+    public static ValueTask AcquireAsync(ChatRateLimits limits, StreamChatOptions options, ChatConnection connection, CancellationToken cancellationToken) =>
+        limits.AcquireOrThrowAsync(options.RateLimits.History, "history", connection, "history requests", cancellationToken);
 
     public async ValueTask HandleAsync(ChatActionContext context)
     {

@@ -58,7 +58,8 @@ internal sealed class ReactionFolding
 
     public async ValueTask SetAsync(ChatActionContext context, bool present)
     {
-        var (_, connection, frame, cancellationToken) = context;
+        var (_, sender, frame, cancellationToken) = context;
+        var connection = sender!;
         var messageId = ChatText.Required(frame.MessageId, frame, FrameFields.MessageId, "messageId");
         var emoji = ChatText.Required(frame.Emoji, frame, FrameFields.Emoji, "emoji");
         if (!_allowed.Contains(emoji))
@@ -66,12 +67,7 @@ internal sealed class ReactionFolding
             throw new ChatException(ChatErrorCode.InvalidReaction, "Reactions may be one of: " + _allowedList);
         }
 
-        var rule = _options.RateLimits.Reaction;
-        var decision = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key("reaction", connection!.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
-        if (!decision.IsAllowed)
-        {
-            throw new ChatException(ChatErrorCode.RateLimited, $"Too many reactions ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
-        }
+        await _limits.AcquireOrThrowAsync(_options.RateLimits.Reaction, "reaction", connection, "reactions", cancellationToken).ConfigureAwait(false);
 
         var change = await _reactions.SetReactionAsync(connection.StreamId, messageId, connection.UserId, emoji, present, cancellationToken).ConfigureAwait(false);
         switch (change)

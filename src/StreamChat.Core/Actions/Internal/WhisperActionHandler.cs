@@ -8,15 +8,15 @@ using StreamChat.Core.Pipeline;
 using StreamChat.Core.Pipeline.Internal;
 using StreamChat.Core.Protocol;
 using StreamChat.Core.Protocol.Internal;
-using StreamChat.Core.RateLimiting;
 using StreamChat.Core.RateLimiting.Internal;
 using StreamChat.Core.Sanctions;
+using StreamChat.Core.Sanctions.Internal;
 
 namespace StreamChat.Core.Actions.Internal;
 
 /// <summary>
 /// <c>whisper</c>: a private message to a user in the same stream. Checked against the sender's sanctions, limited
-/// on its own (<see cref="RateLimitOptions.WhisperBurst"/>, <see cref="RateLimitOptions.WhisperSustained"/>),
+/// on its own (<see cref="RateLimiting.RateLimitOptions.WhisperBurst"/>, <see cref="RateLimiting.RateLimitOptions.WhisperSustained"/>),
 /// moderated like chat, delivered to every connection of the recipient and echoed to the sender's; never stored in
 /// history, and audited without its text.
 /// </summary>
@@ -62,18 +62,16 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
         var messageId = _ids.Next();
 
         var standing = await _sanctions.GetStandingAsync(sender.StreamId, sender.UserId, cancellationToken).ConfigureAwait(false);
-        if (standing.IsBanned || standing.TimedOutUntil is { } until && until > _delivery.UtcNow())
+        if (SanctionPolicy.Blocks(standing, _delivery.UtcNow()) is { } blocked)
         {
-            var wait = standing.TimedOutUntil - _delivery.UtcNow();
-            var reason = standing.IsBanned ? BlockReason.Banned : BlockReason.Muted;
-            await _delivery.SendBlockedAsync(connectionId, messageId, MessageOutcome.Block(reason, standing.IsBanned ? "You are banned from this stream." : "You are timed out.", standing.IsBanned ? null : wait), cancellationToken).ConfigureAwait(false);
+            await _delivery.SendBlockedAsync(connectionId, messageId, blocked, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (sender.Role < ChatRole.Moderator)
         {
-            await AcquireAsync(_options.RateLimits.WhisperBurst, "whisper-burst", sender, cancellationToken).ConfigureAwait(false);
-            await AcquireAsync(_options.RateLimits.WhisperSustained, "whisper", sender, cancellationToken).ConfigureAwait(false);
+            await _limits.AcquireOrThrowAsync(_options.RateLimits.WhisperBurst, "whisper-burst", sender, "private messages", cancellationToken).ConfigureAwait(false);
+            await _limits.AcquireOrThrowAsync(_options.RateLimits.WhisperSustained, "whisper", sender, "private messages", cancellationToken).ConfigureAwait(false);
         }
 
         if (string.Equals(toUserId, sender.UserId, StringComparison.Ordinal))
@@ -117,15 +115,6 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
         await _delivery.SendToUserAsync(sender.StreamId, sender.UserId, bytes, cancellationToken).ConfigureAwait(false);
         _delivery.Metrics.WhisperDelivered();
         Log.WhisperDelivered(_logger, connectionId, messageId, toUserId);
-    }
-
-    private async ValueTask AcquireAsync(RateLimitRule rule, string kind, ChatConnection sender, CancellationToken cancellationToken)
-    {
-        var decision = await _limits.TryAcquireAsync(rule, ChatRateLimits.Key(kind, sender.StreamId, sender.UserId), cancellationToken).ConfigureAwait(false);
-        if (!decision.IsAllowed)
-        {
-            throw new ChatException(ChatErrorCode.RateLimited, $"Too many private messages ({rule.PermitLimit} per {ChatRateLimits.Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
-        }
     }
 
     private static partial class Log

@@ -191,33 +191,42 @@ internal sealed partial class ChatDelivery
     internal static readonly TimeSpan GoneGracePeriod = TimeSpan.FromSeconds(30);
 
     /// <summary>Removes and announces connections a send found gone, except those still within <see cref="GoneGracePeriod"/> of connecting.</summary>
-    private async ValueTask RemoveGoneAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
-    {
-        var old = new List<string>(connectionIds.Count);
-        var cutoff = UtcNow() - GoneGracePeriod;
-        foreach (var id in connectionIds)
-        {
-            if (await _connections.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } connection && connection.ConnectedAt > cutoff)
-            {
-                Log.YoungConnectionGone(_logger, id);
-                continue;
-            }
+    private ValueTask RemoveGoneAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken) =>
+        RemoveAndAnnounceAsync(connectionIds, cancellationToken, foundGone: true);
 
-            old.Add(id);
+    /// <summary>Whether a connection a send found gone is still within the grace period after its connect.</summary>
+    private async ValueTask<bool> IsYoungAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        if (await _connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false) is { } connection && connection.ConnectedAt > UtcNow() - GoneGracePeriod)
+        {
+            Log.YoungConnectionGone(_logger, connectionId);
+            return true;
         }
 
-        await RemoveAndAnnounceAsync(old, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>
     /// Removes connections and tells their streams. Announcing may find more connections gone; they are handled in the
     /// same loop, and each is removed (and announced) at most once.
     /// </summary>
-    public async ValueTask RemoveAndAnnounceAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
+    /// <param name="connectionIds">The connections.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="foundGone">
+    /// <see langword="true"/> when a send found them gone rather than the transport reporting a close: those within
+    /// <see cref="GoneGracePeriod"/> of connecting are left alone. Connections found gone while announcing always are.
+    /// </param>
+    public async ValueTask RemoveAndAnnounceAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken, bool foundGone = false)
     {
-        var pending = new Queue<string>(connectionIds);
-        while (pending.TryDequeue(out var connectionId))
+        var pending = new Queue<(string Id, bool FoundGone)>(connectionIds.Select(id => (id, foundGone)));
+        while (pending.TryDequeue(out var next))
         {
+            var connectionId = next.Id;
+            if (next.FoundGone && await IsYoungAsync(connectionId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             var removed = await _connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
             if (removed is null)
             {
@@ -249,16 +258,9 @@ internal sealed partial class ChatDelivery
             try
             {
                 var result = await _broadcaster.SendToStreamAsync(removed.StreamId, left, removed.ConnectionId, cancellationToken).ConfigureAwait(false);
-                var cutoff = UtcNow() - GoneGracePeriod;
                 foreach (var gone in result.GoneConnectionIds)
                 {
-                    if (await _connections.GetAsync(gone, cancellationToken).ConfigureAwait(false) is { } young && young.ConnectedAt > cutoff)
-                    {
-                        Log.YoungConnectionGone(_logger, gone);
-                        continue;
-                    }
-
-                    pending.Enqueue(gone);
+                    pending.Enqueue((gone, true));
                 }
             }
             catch (Exception ex) when (ex.IsFailure(cancellationToken))

@@ -34,5 +34,18 @@ internal sealed class ChatRateLimits
     public ValueTask<RateLimitDecision> TryAcquireAsync(string key, int permitLimit, TimeSpan window, CancellationToken cancellationToken) =>
         _counter.TryAcquireAsync(key, permitLimit, window, cancellationToken);
 
+    /// <summary>
+    /// Takes one permit of <paramref name="rule"/> for a user in a stream, or throws <c>rate_limited</c> naming
+    /// <paramref name="what"/> and the limit, with <c>retryAfter</c>. For actions answered with <c>error</c>.
+    /// </summary>
+    public async ValueTask AcquireOrThrowAsync(RateLimitRule rule, string kind, StreamChat.Core.Connections.ChatConnection connection, string what, CancellationToken cancellationToken)
+    {
+        var decision = await TryAcquireAsync(rule, Key(kind, connection.StreamId, connection.UserId), cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            throw new ChatException(Protocol.ChatErrorCode.RateLimited, $"Too many {what} ({rule.PermitLimit} per {Seconds(rule.Window)} seconds).") { RetryAfter = decision.RetryAfter };
+        }
+    }
+
     public static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 }

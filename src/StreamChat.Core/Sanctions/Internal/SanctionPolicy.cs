@@ -24,6 +24,19 @@ internal sealed class SanctionPolicy : IChatPolicy
 
     public ChatPolicySlot Slot => ChatPolicySlot.Authorize;
 
+    /// <summary>The block a ban or a running time-out puts on anything a user sends (chat, whispers); <see langword="null"/> for none.</summary>
+    public static MessageOutcome? Blocks(ChatStanding standing, DateTimeOffset now)
+    {
+        if (standing.IsBanned)
+        {
+            return MessageOutcome.Block(BlockReason.Banned, BannedReason);
+        }
+
+        return standing.TimedOutUntil is { } until && until - now is { Ticks: > 0 } left
+            ? MessageOutcome.Block(BlockReason.Muted, $"You are timed out for {Math.Ceiling(left.TotalSeconds)} more seconds.", left)
+            : null;
+    }
+
     public async ValueTask<ConnectResult> OnConnectAsync(ChatConnectContext context, ChatPolicyStep<ChatConnectContext, ConnectResult> continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -45,17 +58,11 @@ internal sealed class SanctionPolicy : IChatPolicy
         var connection = context.Connection;
         var cancellationToken = context.CancellationToken;
         var standing = await _sanctions.GetStandingAsync(connection.StreamId, connection.UserId, cancellationToken).ConfigureAwait(false);
-        if (standing.IsBanned)
+        if (Blocks(standing, _audit.Now()) is { } blocked)
         {
             // A ban closes the user's sockets; a message can still arrive from one that is closing.
-            await _audit.BlockedAsync(connection, context.MessageId, BlockReason.Banned, "sanction.ban", cancellationToken).ConfigureAwait(false);
-            return MessageOutcome.Block(BlockReason.Banned, BannedReason);
-        }
-
-        if (standing.TimedOutUntil is { } until && until - _audit.Now() is { Ticks: > 0 } left)
-        {
-            await _audit.BlockedAsync(connection, context.MessageId, BlockReason.Muted, "sanction.timeout", cancellationToken).ConfigureAwait(false);
-            return MessageOutcome.Block(BlockReason.Muted, $"You are timed out for {Math.Ceiling(left.TotalSeconds)} more seconds.", left);
+            await _audit.BlockedAsync(connection, context.MessageId, blocked.Reason!.Value, blocked.Reason == BlockReason.Banned ? "sanction.ban" : "sanction.timeout", cancellationToken).ConfigureAwait(false);
+            return blocked;
         }
 
         return await continuation(standing == ChatStanding.None ? context : context with { Standing = standing }).ConfigureAwait(false);
