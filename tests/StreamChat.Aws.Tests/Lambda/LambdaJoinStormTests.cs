@@ -12,14 +12,31 @@ namespace StreamChat.Aws.Tests.Lambda;
 /// </summary>
 public sealed class LambdaJoinStormTests(ITestOutputHelper output)
 {
-    private async Task<(int Posts, TimeSpan Elapsed)> StormAsync(int connections, int threshold)
+    /// <summary>
+    /// Joins as a storm does: many at once (<paramref name="parallel"/> $connects in flight). The test host runs every
+    /// invocation in one process, so each waits for the one folded count due (Lambda runs one invocation per sandbox).
+    /// </summary>
+    private async Task<(int Posts, TimeSpan Elapsed)> StormAsync(int connections, int threshold, int parallel)
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync(o => o.Presence.IndividualEventsUpTo = threshold);
-        var open = new List<IChatTestConnection>(connections);
         var started = Stopwatch.StartNew();
-        for (var i = 0; i < connections; i++)
+        if (parallel == 1)
         {
-            open.Add(await host.ConnectAsync("storm", "v" + i));
+            for (var i = 0; i < connections; i++)
+            {
+                await host.ConnectAsync("storm", "v" + i);
+            }
+        }
+        else
+        {
+            // The first threshold joins one by one, so the individual notices are counted exactly; then the storm.
+            for (var i = 0; i < threshold; i++)
+            {
+                await host.ConnectAsync("storm", "v" + i);
+            }
+
+            await Parallel.ForEachAsync(Enumerable.Range(threshold, connections - threshold), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, _) =>
+                await host.ConnectAsync("storm", "v" + i));
         }
 
         var elapsed = started.Elapsed;
@@ -32,7 +49,7 @@ public sealed class LambdaJoinStormTests(ITestOutputHelper output)
     public async Task WithIndividualNotices_EveryJoinPostsToEveryoneAlreadyThere()
     {
         const int N = 200;
-        var (posts, _) = await StormAsync(N, int.MaxValue);
+        var (posts, _) = await StormAsync(N, int.MaxValue, parallel: 1);
         Assert.Equal(N * (N - 1) / 2, posts);
     }
 
@@ -40,7 +57,7 @@ public sealed class LambdaJoinStormTests(ITestOutputHelper output)
     public async Task AThousandJoins_AboveTheThreshold_CostAViewerCountPerInterval_NotAPostPerPair()
     {
         const int N = 1_000;
-        var (posts, elapsed) = await StormAsync(N, 100);
+        var (posts, elapsed) = await StormAsync(N, 100, parallel: 100);
 
         // 100·99/2 individual notices below the threshold, then at most one viewer_count to every connection per 5 s.
         var flushes = (int)Math.Ceiling(elapsed.TotalSeconds / 5) + 1;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Connections;
 using StreamChat.Core.Identity;
@@ -20,7 +19,7 @@ namespace StreamChat.Core.Actions.Internal;
 /// moderated like chat, delivered to every connection of the recipient and echoed to the sender's; never stored in
 /// history, and audited without its text.
 /// </summary>
-internal sealed partial class WhisperActionHandler : IChatActionHandler
+internal sealed class WhisperActionHandler : IChatActionHandler
 {
     private readonly ChatDelivery _delivery;
     private readonly IConnectionStore _connections;
@@ -29,7 +28,6 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
     private readonly ChatRateLimits _limits;
     private readonly MessageIdGenerator _ids;
     private readonly StreamChatOptions _options;
-    private readonly ILogger _logger;
 
     public WhisperActionHandler(
         ChatDelivery delivery,
@@ -38,8 +36,7 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
         ModerationRunner moderation,
         ChatRateLimits limits,
         MessageIdGenerator ids,
-        IOptions<StreamChatOptions> options,
-        ILogger<WhisperActionHandler> logger)
+        IOptions<StreamChatOptions> options)
     {
         _delivery = delivery;
         _connections = connections;
@@ -48,7 +45,6 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
         _limits = limits;
         _ids = ids;
         _options = options.Value;
-        _logger = logger;
     }
 
     public string Action => ProtocolNames.WhisperAction;
@@ -114,12 +110,5 @@ internal sealed partial class WhisperActionHandler : IChatActionHandler
 
         await _delivery.SendToUserAsync(sender.StreamId, sender.UserId, bytes, cancellationToken).ConfigureAwait(false);
         _delivery.Metrics.WhisperDelivered();
-        Log.WhisperDelivered(_logger, connectionId, messageId, toUserId);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Trace, "Whisper {MessageId} from connection {ConnectionId} delivered to user {ToUserId}.", EventName = "WhisperDelivered")]
-        public static partial void WhisperDelivered(ILogger logger, string connectionId, string messageId, string toUserId);
     }
 }

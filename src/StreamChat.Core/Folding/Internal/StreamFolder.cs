@@ -17,6 +17,9 @@ internal sealed class StreamFolder
         _timeProvider = timeProvider;
     }
 
+    /// <summary>Waits until no folded flush is pending (see <see cref="ChatDeferredWork.WhenIdleAsync"/>).</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken) => _deferred.WhenIdleAsync(cancellationToken);
+
     /// <summary>
     /// Notes that <paramref name="item"/> changed; when this call claims the flush, <paramref name="flush"/> runs with
     /// every item changed until it starts, no sooner than <paramref name="interval"/> after the last flush and

@@ -53,6 +53,9 @@ internal sealed partial class ChatDelivery
 
     public StreamChatMetrics Metrics => _metrics;
 
+    /// <summary>Waits for the folded frames (reaction and viewer counts) deferred so far.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken) => _folder.WhenIdleAsync(cancellationToken);
+
     /// <summary>The protocol timestamp of now.</summary>
     public string Now() => ProtocolTime.Format(_timeProvider.GetUtcNow());
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Actions.Internal;
 using StreamChat.Core.Connections;
-using StreamChat.Core.Folding.Internal;
 using StreamChat.Core.Identity.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Protocol;
@@ -26,7 +25,6 @@ internal sealed partial class ChatPipeline : IChatPipeline
     private readonly StreamChatOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ChatDeferredWork _deferred;
 
     public ChatPipeline(
         IEnumerable<IChatActionHandler> handlers,
@@ -35,10 +33,8 @@ internal sealed partial class ChatPipeline : IChatPipeline
         IConnectionStore connections,
         IOptions<StreamChatOptions> options,
         TimeProvider timeProvider,
-        ILogger<ChatPipeline> logger,
-        ChatDeferredWork deferred)
+        ILogger<ChatPipeline> logger)
     {
-        _deferred = deferred;
         ArgumentNullException.ThrowIfNull(options);
         var registered = handlers.ToArray();
         _handlers = registered.ToFrozenDictionary(static h => h.Action, StringComparer.Ordinal);
@@ -135,7 +131,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
     }
 
     /// <inheritdoc />
-    public Task CompleteDeferredWorkAsync(CancellationToken cancellationToken = default) => _deferred.WhenIdleAsync(cancellationToken);
+    public Task CompleteDeferredWorkAsync(CancellationToken cancellationToken = default) => _delivery.WhenIdleAsync(cancellationToken);
 
     private async ValueTask DispatchAsync(string connectionId, ReadOnlyMemory<byte> utf8Frame, CancellationToken cancellationToken)
     {
