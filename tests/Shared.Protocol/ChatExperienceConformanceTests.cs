@@ -62,7 +62,7 @@ public abstract class ChatExperienceConformanceTests : IAsyncLifetime
             .GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
 
     [Fact]
-    public async Task Reconnect_AfterMissingTenMessagesAndADeletion_ReplaysExactlyThose_InOrder_WithTheTombstone()
+    public async Task Reconnect_AfterMissingTenMessagesAndADeletion_ReplaysExactlyThose_InOrder_ThenTheTombstone()
     {
         await using var mod = await Host.ConnectAsync("x1", "mia", role: "moderator");
         var viewer = await Host.ConnectAsync("x1", "vic");
@@ -99,7 +99,7 @@ public abstract class ChatExperienceConformanceTests : IAsyncLifetime
         }
 
         Assert.Equal(
-            [.. texts[..5].Select(t => "message:" + t), "message_deleted:" + seenBefore, .. texts[5..].Select(t => "message:" + t)],
+            [.. texts.Select(t => "message:" + t), "message_deleted:" + seenBefore],
             replayed.Select(f => f.GetProperty("type").GetString() + ":" + (f.GetProperty("type").GetString() == "message" ? f.GetProperty("message").GetString() : f.GetProperty("messageId").GetString())));
         Assert.Equal(ids, replayed.Where(f => f.GetProperty("type").GetString() == "message").Select(f => f.GetProperty("messageId").GetString()));
         Assert.DoesNotContain(await back.DrainAsync(), f => f.GetProperty("type").GetString() is "message" or "message_deleted");

@@ -11,7 +11,7 @@ namespace StreamChat.Core.Actions.Internal;
 /// <summary>
 /// <c>hello</c>: answers <c>welcome</c> with the connection's identity and the stream's viewer count. With
 /// <c>since</c> (a reconnecting client's last message id) the welcome says whether the gap can be replayed, and the
-/// missed messages and the tombstones of messages deleted since follow it, in the order they happened.
+/// missed messages (oldest first) and then the tombstones of messages deleted since (in deletion order) follow it.
 /// </summary>
 internal sealed class HelloActionHandler : IChatActionHandler
 {
@@ -69,28 +69,27 @@ internal sealed class HelloActionHandler : IChatActionHandler
         }
     }
 
-    /// <summary>The missed messages (those the user may see) and tombstones, merged in the order they happened.</summary>
+    /// <summary>
+    /// The missed messages (those the user may see), oldest first, then the tombstones in deletion order. The two are
+    /// independent (a tombstone names a message up to <c>since</c>, a replayed message is after it), so the client's end
+    /// state is the same in any interleaving; this one does not depend on clocks agreeing to the millisecond across nodes.
+    /// </summary>
     private static IEnumerable<byte[]> ReplayFrames(MessageReplay replay, string streamId, string userId)
     {
         var json = ChatJsonContext.Default;
-        var messages = replay.Messages.Where(m => ChatText.IsVisibleTo(m, userId)).ToList();
-        int m = 0, t = 0;
-        while (m < messages.Count || t < replay.Tombstones.Count)
+        foreach (var message in replay.Messages)
         {
-            // Stores keep times to the millisecond; within one millisecond the message goes first.
-            var takeMessage = t == replay.Tombstones.Count
-                || (m < messages.Count && messages[m].SentAt.ToUnixTimeMilliseconds() <= replay.Tombstones[t].DeletedAt.ToUnixTimeMilliseconds());
-            if (takeMessage)
+            if (ChatText.IsVisibleTo(message, userId))
             {
-                yield return ChatDelivery.Serialize(MessageFrame.From(messages[m++]), json.MessageFrame);
+                yield return ChatDelivery.Serialize(MessageFrame.From(message), json.MessageFrame);
             }
-            else
-            {
-                var tombstone = replay.Tombstones[t++];
-                yield return ChatDelivery.Serialize(
-                    new MessageDeletedFrame { Timestamp = ProtocolTime.Format(tombstone.DeletedAt), StreamId = streamId, MessageId = tombstone.MessageId },
-                    json.MessageDeletedFrame);
-            }
+        }
+
+        foreach (var tombstone in replay.Tombstones)
+        {
+            yield return ChatDelivery.Serialize(
+                new MessageDeletedFrame { Timestamp = ProtocolTime.Format(tombstone.DeletedAt), StreamId = streamId, MessageId = tombstone.MessageId },
+                json.MessageDeletedFrame);
         }
     }
 }
