@@ -11,6 +11,7 @@ using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Pipeline;
 using StreamChat.Core.Protocol;
+using StreamChat.Core.Sanctions;
 using StreamChat.Testing;
 
 namespace StreamChat.Core.Tests.Pipeline;
@@ -26,6 +27,7 @@ public sealed class ChatPipelineTests
     private readonly IChatBroadcaster _broadcaster = Substitute.For<IChatBroadcaster>();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 18, 0, 0, 123, TimeSpan.Zero));
     private readonly StreamChatOptions _options = new();
+    private ISanctionStore? _sanctions;
 
     public ChatPipelineTests()
     {
@@ -51,6 +53,11 @@ public sealed class ChatPipelineTests
         services.AddSingleton(_broadcaster);
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton(Options.Create(_options));
+        if (_sanctions is not null)
+        {
+            services.AddSingleton(_sanctions);
+        }
+
         services.AddStreamChatCore();
         services.RemoveAll<IMessageModerator>();
         foreach (var moderator in moderators.Length == 0 ? [_moderator] : moderators)
@@ -650,5 +657,65 @@ public sealed class ChatPipelineTests
 
         public ValueTask<MessageOutcome> OnMessageAsync(ChatMessageContext context, ChatPolicyStep<ChatMessageContext, MessageOutcome> continuation) =>
             ValueTask.FromResult(MessageOutcome.Block(BlockReason.Muted, "You are muted."));
+    }
+
+    private static readonly ChatConnection BobPhone = new("c-bob", "stream-1", "bob", "Bob", DateTimeOffset.UnixEpoch);
+
+    private void BobIsConnected(ChatStanding bobsStanding)
+    {
+        _connections.GetByUserAsync("stream-1", "bob", Arg.Any<CancellationToken>()).Returns([BobPhone]);
+        _broadcaster.SendToUserAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<CancellationToken>()).Returns(new BroadcastResult(1));
+        _sanctions = Substitute.For<ISanctionStore>();
+        _sanctions.GetStandingAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(ChatStanding.None);
+        _sanctions.GetStandingAsync("stream-1", "bob", Arg.Any<CancellationToken>()).Returns(bobsStanding);
+    }
+
+    [Fact]
+    public async Task Whisper_ToABannedRecipientStillConnected_IsRefused_AndNothingIsDelivered()
+    {
+        // A ban closes the user's sockets, but on API Gateway a close can lag the ban; the store's word decides.
+        BobIsConnected(new ChatStanding { IsBanned = true });
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"whisper","toUserId":"bob","message":"psst"}""")).DefaultTimeout();
+
+        Assert.Equal("recipient_unavailable", SingleError().GetProperty("code").GetString());
+        await _broadcaster.DidNotReceiveWithAnyArgs().SendToUserAsync(default!, default!, default, default);
+    }
+
+    [Fact]
+    public async Task Whisper_IsAuditedAsMetadataOnly_EvenWithAuditTextOn_AndNeverStored()
+    {
+        _options.Moderation.AuditIncludesText = true;
+        BobIsConnected(ChatStanding.None);
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"whisper","toUserId":"bob","message":"my secret plan"}""")).DefaultTimeout();
+
+        await _broadcaster.Received(1).SendToUserAsync("stream-1", "bob", Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<CancellationToken>());
+        await _broadcaster.Received(1).SendToUserAsync("stream-1", "alice", Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<CancellationToken>());
+        await _audit.Received(1).WriteAsync(
+            Arg.Is<ModerationAuditEntry>(e => !e.Blocked && e.UserId == "alice" && e.TargetUserId == "bob" && e.Rule == "whisper" && e.Text == null),
+            Arg.Any<CancellationToken>());
+        await _messages.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Whisper_SustainedLimit_RefusesPastItsPermits_WithRetryAfter()
+    {
+        _options.RateLimits.WhisperBurst.PermitLimit = 100;
+        _options.RateLimits.WhisperSustained.PermitLimit = 2;
+        BobIsConnected(ChatStanding.None);
+        var sut = CreateSut();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"whisper","toUserId":"bob","message":"hi"}""")).DefaultTimeout();
+        }
+
+        await _broadcaster.Received(2).SendToUserAsync("stream-1", "bob", Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<CancellationToken>());
+        var error = SingleError();
+        Assert.Equal("rate_limited", error.GetProperty("code").GetString());
+        Assert.InRange(error.GetProperty("retryAfter").GetInt32(), 1, 60);
     }
 }
