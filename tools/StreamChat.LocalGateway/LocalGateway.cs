@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+using StreamChat.LocalGateway.DynamoDb;
+using StreamChat.LocalGateway.Gateway;
+using StreamChat.LocalGateway.Lambda;
+using StreamChat.LocalGateway.Template;
+
+namespace StreamChat.LocalGateway;
+
+/// <summary>How the local gateway runs (the command line's options).</summary>
+internal sealed record LocalGatewayOptions
+{
+    /// <summary>Gets the SAM template to read routes, functions and tables from.</summary>
+    public required string TemplatePath { get; init; }
+
+    /// <summary>Gets the folder with the published function (bootstrap, or the handler's assembly); default: the template's CodeUri.</summary>
+    public string? CodeDirectory { get; init; }
+
+    /// <summary>Gets the loopback port of the WebSocket API and the Management API (0: any free port).</summary>
+    public int Port { get; init; } = 3001;
+
+    /// <summary>Gets the number of concurrent sandboxes per function (0: none; something else polls the Runtime API).</summary>
+    public int Instances { get; init; } = 2;
+
+    /// <summary>Gets the local DynamoDB's address (DynamoDB Local or dynalite), given to the sandboxes as AWS_ENDPOINT_URL_DYNAMODB; tables are provisioned there.</summary>
+    public Uri? DynamoDbEndpoint { get; init; }
+
+    /// <summary>Gets the region the functions run in and the Management API expects signatures for.</summary>
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Gets the local stack name (prefix of table and function names).</summary>
+    public string StackName { get; init; } = "streamchat-local";
+
+    /// <summary>Gets the template parameter values that replace the defaults.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets environment variables set in every sandbox over the template's.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets API Gateway's limits.</summary>
+    public GatewayLimits Limits { get; init; } = GatewayLimits.ApiGateway;
+
+    /// <summary>Gets a folder of static files served at <c>/</c> (the browser test page), or <see langword="null"/>.</summary>
+    public string? StaticDirectory { get; init; }
+}
+
+/// <summary>
+/// The local stand-in for an API Gateway WebSocket API with its Lambda functions: the template read, the tables
+/// provisioned, each function's Runtime API and sandboxes started, and the WebSocket and Management API served.
+/// </summary>
+internal sealed partial class LocalGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<LambdaFunction> _functions;
+    private readonly List<FunctionSandboxes> _sandboxes;
+
+    private LocalGateway(WebApplication app, List<LambdaFunction> functions, List<FunctionSandboxes> sandboxes, SamTemplate template, Uri baseAddress, ImmutableCredentials credentials, WebSocketGateway gateway)
+    {
+        _app = app;
+        _functions = functions;
+        _sandboxes = sandboxes;
+        Template = template;
+        Credentials = credentials;
+        Gateway = gateway;
+        WebSocketUrl = new Uri($"ws://{baseAddress.Authority}/{template.StageName}");
+        ManagementEndpoint = new Uri($"http://{baseAddress.Authority}/{template.StageName}");
+        BaseAddress = baseAddress;
+    }
+
+    public SamTemplate Template { get; }
+
+    /// <summary>Gets where clients connect: <c>ws://127.0.0.1:PORT/STAGE</c>.</summary>
+    public Uri WebSocketUrl { get; }
+
+    /// <summary>Gets the Management API's endpoint (<c>http://127.0.0.1:PORT/STAGE</c>; <c>/@connections/{id}</c> below it).</summary>
+    public Uri ManagementEndpoint { get; }
+
+    /// <summary>Gets the address static files are served from.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the credentials the sandboxes get and the Management API accepts signatures of.</summary>
+    public ImmutableCredentials Credentials { get; }
+
+    public WebSocketGateway Gateway { get; }
+
+    /// <summary>Gets the functions by logical id (their Runtime APIs).</summary>
+    public IReadOnlyDictionary<string, LambdaFunction> Functions => _functions.ToDictionary(f => f.Function.LogicalId);
+
+    public static async Task<LocalGateway> StartAsync(LocalGatewayOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        var logger = loggerFactory.CreateLogger("LocalGateway");
+        var template = SamTemplate.Load(options.TemplatePath, options.StackName, options.Region, options.Parameters);
+        if (options.DynamoDbEndpoint is { } dynamoEndpoint)
+        {
+            using var dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = dynamoEndpoint.ToString(), AuthenticationRegion = options.Region });
+            await new TemplateTableProvisioner(dynamo, loggerFactory.CreateLogger<TemplateTableProvisioner>()).EnsureAsync(template.Tables, cancellationToken);
+        }
+
+        // The front end first (its port goes into the sandboxes' environment), answering only once everything is up.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxMessageBytes + 1).UseUrls($"http://127.0.0.1:{options.Port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var ready = new TaskCompletionSource<WebSocketGateway>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.UseWebSockets();
+        if (options.StaticDirectory is { } staticDirectory)
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(staticDirectory));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.Run(async context => await (await ready.Task).HandleAsync(context));
+        await app.StartAsync(cancellationToken);
+        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var credentials = new ImmutableCredentials("AKIALOCALGATEWAY0001", Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)), null);
+        var functions = new List<LambdaFunction>();
+        var sandboxes = new List<FunctionSandboxes>();
+        try
+        {
+            var byLogicalId = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
+            foreach (var function in template.Routes.Values.DistinctBy(f => f.LogicalId))
+            {
+                var lambda = await LambdaFunction.StartAsync(function, loggerFactory);
+                functions.Add(lambda);
+                byLogicalId[function.LogicalId] = lambda;
+            }
+
+            var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                // The function posts to this gateway's Management API instead of https://{domainName}/{stage}.
+                ["StreamChatApiGateway__Endpoint"] = $"http://{baseAddress.Authority}/{template.StageName}",
+            };
+            if (options.DynamoDbEndpoint is { } endpoint)
+            {
+                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint.ToString();
+            }
+
+            foreach (var (key, value) in options.Environment)
+            {
+                environment[key] = value;
+            }
+
+            var sandboxEnvironment = new SandboxEnvironment(options.Region, credentials.AccessKey, credentials.SecretKey, environment);
+            foreach (var lambda in functions)
+            {
+                var code = Path.GetFullPath(options.CodeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.TemplatePath))!, lambda.Function.CodeUri));
+                var pool = new FunctionSandboxes(lambda, code, sandboxEnvironment, loggerFactory.CreateLogger("LocalGateway.Sandbox." + lambda.Function.LogicalId));
+                sandboxes.Add(pool);
+                pool.Start(options.Instances);
+            }
+
+            var gateway = new WebSocketGateway(
+                template.Routes.ToDictionary(r => r.Key, r => byLogicalId[r.Value.LogicalId], StringComparer.Ordinal),
+                template.RouteSelectionExpression,
+                template.StageName,
+                "local" + options.StackName.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+                options.Limits,
+                new SigV4Check(credentials, options.Region),
+                loggerFactory.CreateLogger("LocalGateway.WebSocketApi"));
+            ready.SetResult(gateway);
+            Log.Started(logger, $"ws://{baseAddress.Authority}/{template.StageName}", $"http://{baseAddress.Authority}/{template.StageName}");
+            return new LocalGateway(app, functions, sandboxes, template, baseAddress, credentials, gateway);
+        }
+        catch
+        {
+            foreach (var pool in sandboxes)
+            {
+                await pool.DisposeAsync();
+            }
+
+            foreach (var lambda in functions)
+            {
+                await lambda.DisposeAsync();
+            }
+
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        foreach (var pool in _sandboxes)
+        {
+            await pool.DisposeAsync();
+        }
+
+        foreach (var lambda in _functions)
+        {
+            await lambda.DisposeAsync();
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "WebSocket API at {Url}; Management API at {Endpoint}/@connections/{{id}}.")]
+        public static partial void Started(ILogger logger, string url, string endpoint);
+    }
+}
