@@ -12,4 +12,6 @@ internal static class StreamChatConstants
     public const int DefaultMaxRecoveredMessages = 200;
     public const int ReplyQuoteLength = 100;
     public static readonly TimeSpan DefaultMessageTimeToLive = TimeSpan.FromHours(24);
+
+    public static readonly TimeSpan DefaultMaxFrameOrderWait = TimeSpan.FromSeconds(2);
 }

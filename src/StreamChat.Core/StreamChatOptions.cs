@@ -46,6 +46,14 @@ public sealed class StreamChatOptions
     [Range(1, 10_000)]
     public int MaxRecoveredMessages { get; set; } = StreamChatConstants.DefaultMaxRecoveredMessages;
 
+    /// <summary>
+    /// Gets or sets how long a frame numbered with <c>seq</c> waits for the frames numbered before it, on hosts that
+    /// may handle a connection's frames concurrently (the Lambda host, see <see cref="Connections.IFrameSequencer"/>);
+    /// after it, the frame goes ahead as if its predecessors had been handled.
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan MaxFrameOrderWait { get; set; } = StreamChatConstants.DefaultMaxFrameOrderWait;
+
     /// <summary>Gets or sets the greeting carried by the <c>welcome</c> frame.</summary>
     /// <value>The default value is "Welcome to the chat!".</value>
     [Required]

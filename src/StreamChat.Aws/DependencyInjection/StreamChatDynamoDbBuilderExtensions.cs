@@ -72,12 +72,14 @@ public static class StreamChatDynamoDbBuilderExtensions
         services.TryAddSingleton<DynamoDbRateLimitCounter>();
         services.TryAddSingleton<DynamoDbUserTrust>();
         services.TryAddSingleton<DynamoDbFoldStore>();
+        services.TryAddSingleton<DynamoDbFrameSequencer>();
 
         // Single-slot providers replace the in-memory defaults, whichever order the calls came in.
         services.Replace(ServiceDescriptor.Singleton<IConnectionStore>(static sp => sp.GetRequiredService<DynamoDbConnectionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(static sp => sp.GetRequiredService<DynamoDbMessageStore>()));
         services.Replace(ServiceDescriptor.Singleton<IReactionStore>(static sp => sp.GetRequiredService<DynamoDbMessageStore>()));
         services.Replace(ServiceDescriptor.Singleton<IFoldStore>(static sp => sp.GetRequiredService<DynamoDbFoldStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IFrameSequencer>(static sp => sp.GetRequiredService<DynamoDbFrameSequencer>()));
         services.Replace(ServiceDescriptor.Singleton<ISanctionStore>(static sp => sp.GetRequiredService<DynamoDbSanctionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IRateLimitCounter>(static sp => sp.GetRequiredService<DynamoDbRateLimitCounter>()));
         services.Replace(ServiceDescriptor.Singleton<IUserTrust>(static sp => sp.GetRequiredService<DynamoDbUserTrust>()));

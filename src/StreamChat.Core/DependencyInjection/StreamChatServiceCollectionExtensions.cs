@@ -81,6 +81,7 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddSingleton<MessageIdGenerator>();
 
         services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
+        services.TryAddSingleton<IFrameSequencer, ImmediateFrameSequencer>();
         services.TryAddSingleton<InMemoryMessageStore>();
         services.TryAddSingleton<IMessageStore>(static sp => sp.GetRequiredService<InMemoryMessageStore>());
         services.TryAddSingleton<IReactionStore>(static sp => sp.GetRequiredService<InMemoryMessageStore>());

@@ -19,6 +19,11 @@ internal sealed class StreamChatOptionsCustomValidator : IValidateOptions<Stream
             builder.AddError($"DefaultHistoryLimit ({options.DefaultHistoryLimit}) must not exceed MaxHistoryLimit ({options.MaxHistoryLimit}).", nameof(options.DefaultHistoryLimit));
         }
 
+        if (options.MaxFrameOrderWait < TimeSpan.Zero || options.MaxFrameOrderWait > TimeSpan.FromSeconds(30))
+        {
+            builder.AddError($"MaxFrameOrderWait ({options.MaxFrameOrderWait}) must be between 00:00:00 and 00:00:30.", nameof(options.MaxFrameOrderWait));
+        }
+
         if (options.MessageTimeToLive < TimeSpan.FromSeconds(1) || options.MessageTimeToLive > TimeSpan.FromDays(365))
         {
             builder.AddError($"MessageTimeToLive ({options.MessageTimeToLive}) must be between 00:00:01 and 365.00:00:00.", nameof(options.MessageTimeToLive));

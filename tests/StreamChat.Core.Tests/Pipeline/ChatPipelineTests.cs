@@ -28,6 +28,7 @@ public sealed class ChatPipelineTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 18, 0, 0, 123, TimeSpan.Zero));
     private readonly StreamChatOptions _options = new();
     private ISanctionStore? _sanctions;
+    private IFrameSequencer? _sequencer;
 
     public ChatPipelineTests()
     {
@@ -56,6 +57,11 @@ public sealed class ChatPipelineTests
         if (_sanctions is not null)
         {
             services.AddSingleton(_sanctions);
+        }
+
+        if (_sequencer is not null)
+        {
+            services.AddSingleton(_sequencer);
         }
 
         services.AddStreamChatCore();
@@ -717,5 +723,70 @@ public sealed class ChatPipelineTests
         var error = SingleError();
         Assert.Equal("rate_limited", error.GetProperty("code").GetString());
         Assert.InRange(error.GetProperty("retryAfter").GetInt32(), 1, 60);
+    }
+
+    [Fact]
+    public async Task NumberedFrame_WaitsForItsTurn_ThenLetsTheNextGo_EvenWhenItIsRefused()
+    {
+        _sequencer = Substitute.For<IFrameSequencer>();
+        _sequencer.WaitForTurnAsync(Arg.Any<string>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello","seq":1}""")).DefaultTimeout();
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"nope","seq":2}""")).DefaultTimeout();
+
+        Received.InOrder(() =>
+        {
+            _sequencer.WaitForTurnAsync(Alice.ConnectionId, 1, Arg.Any<CancellationToken>());
+            _messages.AddAsync(Arg.Any<ChatMessage>(), Arg.Any<CancellationToken>());
+            _sequencer.CompleteAsync(Alice.ConnectionId, 1, Arg.Any<CancellationToken>());
+            _sequencer.WaitForTurnAsync(Alice.ConnectionId, 2, Arg.Any<CancellationToken>());
+            _sequencer.CompleteAsync(Alice.ConnectionId, 2, Arg.Any<CancellationToken>());
+        });
+        Assert.Equal("unknown_action", SingleError().GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task NumberedFrame_WhoseWaitRanOut_IsStillHandled()
+    {
+        _sequencer = Substitute.For<IFrameSequencer>();
+        _sequencer.WaitForTurnAsync(Arg.Any<string>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(false);
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello","seq":7}""")).DefaultTimeout();
+
+        await _messages.Received(1).AddAsync(Arg.Is<ChatMessage>(m => m.Text == "hello"), Arg.Any<CancellationToken>());
+        await _sequencer.Received(1).CompleteAsync(Alice.ConnectionId, 7, Arg.Any<CancellationToken>());
+    }
+
+    [Theory]
+    [InlineData("""{"action":"message","message":"hello","seq":0}""")]
+    [InlineData("""{"action":"message","message":"hello","seq":-3}""")]
+    [InlineData("""{"action":"message","message":"hello","seq":"1"}""")]
+    [InlineData("""{"action":"message","message":"hello","seq":1.5}""")]
+    public async Task Seq_NotAPositiveInteger_IsAnError_AndNothingIsSequencedOrSent(string frame)
+    {
+        _sequencer = Substitute.For<IFrameSequencer>();
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame(frame)).DefaultTimeout();
+
+        var error = SingleError();
+        Assert.Equal("missing_field", error.GetProperty("code").GetString());
+        Assert.Contains("seq", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_sequencer.ReceivedCalls());
+        await _messages.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task UnnumberedFrame_NeverTouchesTheSequencer()
+    {
+        _sequencer = Substitute.For<IFrameSequencer>();
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"hello"}""")).DefaultTimeout();
+
+        Assert.Empty(_sequencer.ReceivedCalls());
+        await _messages.Received(1).AddAsync(Arg.Any<ChatMessage>(), Arg.Any<CancellationToken>());
     }
 }

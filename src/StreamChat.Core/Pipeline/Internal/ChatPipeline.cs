@@ -23,7 +23,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
     private readonly ChatDelivery _delivery;
     private readonly IConnectionStore _connections;
     private readonly StreamChatOptions _options;
-    private readonly TimeProvider _timeProvider;
+    private readonly IFrameSequencer _sequencer;
     private readonly ILogger _logger;
 
     public ChatPipeline(
@@ -32,7 +32,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         ChatDelivery delivery,
         IConnectionStore connections,
         IOptions<StreamChatOptions> options,
-        TimeProvider timeProvider,
+        IFrameSequencer sequencer,
         ILogger<ChatPipeline> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +43,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
         _delivery = delivery;
         _connections = connections;
         _options = options.Value;
-        _timeProvider = timeProvider;
+        _sequencer = sequencer;
         _logger = logger;
     }
 
@@ -60,7 +60,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
             return ConnectResult.Refuse(400, refusal);
         }
 
-        var connection = new ChatConnection(request.ConnectionId, request.StreamId!, request.UserId!, request.Username!, _timeProvider.GetUtcNow(), request.Role);
+        var connection = new ChatConnection(request.ConnectionId, request.StreamId!, request.UserId!, request.Username!, _delivery.UtcNow(), request.Role);
         ConnectResult result;
         try
         {
@@ -145,6 +145,35 @@ internal sealed partial class ChatPipeline : IChatPipeline
             throw new ChatException(ChatErrorCode.InvalidJson, "Frames must be a UTF-8 JSON object.");
         }
 
+        if (frame.HasWrongType(FrameFields.Seq))
+        {
+            throw new ChatException(ChatErrorCode.MissingField, "The \"seq\" field must be a positive integer.");
+        }
+
+        if (frame.Seq is not { } seq)
+        {
+            await HandleAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A numbered frame waits for its predecessors and, handled or refused, lets its successor go.
+        if (!await _sequencer.WaitForTurnAsync(connectionId, seq, cancellationToken).ConfigureAwait(false))
+        {
+            Log.FrameOrderWaitExpired(_logger, connectionId, seq);
+        }
+
+        try
+        {
+            await HandleAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _sequencer.CompleteAsync(connectionId, seq, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask HandleAsync(string connectionId, ClientFrame frame, CancellationToken cancellationToken)
+    {
         if (frame.Action is null)
         {
             throw new ChatException(ChatErrorCode.MissingField, "Every frame needs an \"action\" string.");

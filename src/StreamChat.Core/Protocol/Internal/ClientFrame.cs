@@ -15,6 +15,7 @@ internal enum FrameFields
     MessageId = 16,
     Emoji = 32,
     ToUserId = 64,
+    Seq = 128,
 }
 
 /// <summary>A parsed client frame: the fields the protocol reads, nothing else.</summary>
@@ -39,6 +40,9 @@ internal readonly struct ClientFrame
 
     /// <summary>The recipient of a <c>whisper</c>.</summary>
     public string? ToUserId { get; init; }
+
+    /// <summary>The client's number for this frame on its connection (1, 2, 3, …), which keeps its frames in order where a host may handle them concurrently.</summary>
+    public long? Seq { get; init; }
 
     /// <summary>The fields that were present with the wrong type (and so read as absent).</summary>
     public FrameFields WrongTypes { get; init; }
@@ -65,6 +69,7 @@ internal static class ClientFrameParser
         frame = default;
         string? action = null, message = null, since = null, replyTo = null, messageId = null, emoji = null, toUserId = null;
         int? limit = null;
+        long? seq = null;
         var wrong = FrameFields.None;
         var actionWrongType = false;
 
@@ -111,6 +116,20 @@ internal static class ClientFrameParser
                         reader.Skip();
                     }
                 }
+                else if (field == FrameFields.Seq)
+                {
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && number > 0)
+                    {
+                        seq = number;
+                        wrong &= ~FrameFields.Seq;
+                    }
+                    else
+                    {
+                        seq = null;
+                        wrong |= FrameFields.Seq;
+                        reader.Skip();
+                    }
+                }
                 else if (field != FrameFields.None)
                 {
                     var ok = TryString(ref reader, out var text);
@@ -152,6 +171,7 @@ internal static class ClientFrameParser
             Action = actionWrongType ? null : action,
             Message = message,
             Limit = limit,
+            Seq = seq,
             Since = since,
             ReplyTo = replyTo,
             MessageId = messageId,
@@ -177,6 +197,7 @@ internal static class ClientFrameParser
             : reader.ValueTextEquals("messageId"u8) ? FrameFields.MessageId
             : reader.ValueTextEquals("emoji"u8) ? FrameFields.Emoji
             : reader.ValueTextEquals("toUserId"u8) ? FrameFields.ToUserId
+            : reader.ValueTextEquals("seq"u8) ? FrameFields.Seq
             : FrameFields.None;
     }
 
