@@ -126,8 +126,10 @@
     for (const id of ['userId', 'username', 'streamId', 'role', 'token']) $(id).disabled = connected;
   }
 
+  // Every frame carries its number on this connection (seq: 1, 2, 3, ...), so a host that may handle frames
+  // concurrently (API Gateway and Lambda) still handles them in the order they were sent.
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ ...frame, seq: ++socket.seq }));
   }
 
   function sendMessage(text) {
@@ -252,6 +254,7 @@
     moderating = Boolean(token) || $('role').value === 'moderator' || $('role').value === 'broadcaster';
     const ws = new WebSocket(`${base}?${params}`);
     socket = ws;
+    ws.seq = 0;
     ws.addEventListener('open', () => {
       retries = 0;
       setConnected(true);
