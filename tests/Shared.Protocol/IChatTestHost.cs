@@ -13,4 +13,10 @@ internal interface IChatTestHost : IAsyncDisposable
 
     /// <summary>The close code a banned user's sockets get, or <see langword="null"/> where the transport sends none (API Gateway).</summary>
     int? BanCloseCode { get; }
+
+    /// <summary>
+    /// The close code a frame over the transport's own frame limit gets before it reaches the chat (API Gateway closes
+    /// on a frame over 32 KB with 1009), or <see langword="null"/> where the chat answers it (<c>frame_too_large</c>).
+    /// </summary>
+    int? OversizedFrameCloseCode => null;
 }

@@ -163,6 +163,16 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
 
         await alice.SendAsync(JsonSerializer.Serialize(new { action = "message", message = new string('z', 40_000) }));
 
+        if (Host.OversizedFrameCloseCode is { } closed)
+        {
+            // API Gateway closes the connection before the chat sees the frame; the others keep chatting.
+            Assert.Equal(closed, await alice.ClosedByServerAsync());
+            await bob.SendMessageAsync("still here");
+            Assert.Equal("still here", (await bob.ReceiveAsync("message")).GetProperty("message").GetString());
+            Assert.DoesNotContain(await bob.DrainAsync(), f => f.GetProperty("type").GetString() == "message");
+            return;
+        }
+
         Assert.Equal("frame_too_large", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
         await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }

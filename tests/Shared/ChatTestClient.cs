@@ -62,10 +62,43 @@ internal sealed class ChatTestClient : ChatTestConnectionBase
 
     public override async Task<int?> ClosedByServerAsync() => (int?)await Closed.DefaultTimeout();
 
-    public override Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json));
+    /// <summary>
+    /// Gets or sets a value indicating whether <c>message</c> frames sent with <see cref="SendAsync"/> carry <c>seq</c>
+    /// (1, 2, 3, …), as a client of the AWS host numbers them to keep their order (docs/protocol.md). Other frames,
+    /// and text that is not a JSON object, go as they are.
+    /// </summary>
+    public bool NumberFrames { get; set; }
+
+    private long _seq;
+
+    public override Task SendAsync(string json)
+    {
+        if (NumberFrames && IsMessageFrame(json))
+        {
+            json = $"{{\"seq\":{Interlocked.Increment(ref _seq)},{json.TrimStart()[1..]}";
+        }
+
+        return SendRawAsync(Encoding.UTF8.GetBytes(json));
+    }
 
     public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask().DefaultTimeout();
+
+    private static bool IsMessageFrame(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("action", out var action)
+                && action.ValueKind == JsonValueKind.String
+                && action.GetString() == "message";
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     public async Task SendFragmentedAsync(byte[] bytes, int fragmentSize)
     {
