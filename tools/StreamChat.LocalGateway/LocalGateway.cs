@@ -151,7 +151,7 @@ internal sealed partial class LocalGateway : IAsyncDisposable
             }
 
             var sandboxEnvironment = new SandboxEnvironment(options.Region, credentials.AccessKey, credentials.SecretKey, environment);
-            foreach (var lambda in functions)
+            foreach (var lambda in options.Instances > 0 ? functions : [])
             {
                 var code = Path.GetFullPath(options.CodeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.TemplatePath))!, lambda.Function.CodeUri));
                 var pool = new FunctionSandboxes(lambda, code, sandboxEnvironment, loggerFactory.CreateLogger("LocalGateway.Sandbox." + lambda.Function.LogicalId));
