@@ -15,7 +15,7 @@ internal static class PublishedLambda
 
     public static string Template => Path.Combine(AppContext.BaseDirectory, "Samples", "template.yaml");
 
-    public static Task<string> ManagedAsync() => GetAsync("STREAMCHAT_LAMBDA_MANAGED", "lambda-managed", "StreamChat.Samples.Lambda.dll", []);
+    public static Task<string> ManagedAsync() => GetAsync("STREAMCHAT_LAMBDA_MANAGED", "lambda-managed", "StreamChat.Samples.Lambda.dll", ["--self-contained", "false"]);
 
     public static Task<string> AotAsync() => GetAsync("STREAMCHAT_LAMBDA_AOT", "lambda-aot", "bootstrap", ["-p:PublishAot=true"]);
 
@@ -40,7 +40,7 @@ internal static class PublishedLambda
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
                 };
-                foreach (var arg in new[] { "publish", "samples/StreamChat.Samples.Lambda", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nologo" }.Concat(extra))
+                foreach (var arg in new[] { "publish", "samples/StreamChat.Samples.Lambda", "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo" }.Concat(extra))
                 {
                     start.ArgumentList.Add(arg);
                 }
