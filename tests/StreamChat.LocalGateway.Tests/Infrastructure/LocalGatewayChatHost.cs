@@ -38,7 +38,7 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
     /// <summary>Gets or sets a value indicating whether clients number their message frames (seq), as the test page does.</summary>
     public bool NumberFrames { get; set; } = true;
 
-    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null, string? staticDirectory = null)
     {
         var variables = OptionsEnvironment.Of(configure);
 
@@ -67,6 +67,7 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
                 StackName = "t" + Guid.NewGuid().ToString("N")[..10],
                 Parameters = new Dictionary<string, string> { ["AllowDevelopmentIdentity"] = identity.AllowDevelopmentIdentity ? "true" : "false" },
                 Environment = variables,
+                StaticDirectory = staticDirectory,
             },
             loggers);
 
