@@ -100,14 +100,28 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
-    public void Handler_NamesRealCode_TheManagedRuntimeCanCallWithoutASerializer()
+    public void Runtime_IsNativeAotByDefault_ManagedAsAnOption_AndTheManagedHandlerNamesRealCode()
     {
+        var runtime = Map(Map(Root, "Parameters"), "FunctionRuntime");
+        Assert.Equal("provided.al2023", Scalar(runtime, "Default"));
+        Assert.Equal(["provided.al2023", "dotnet10"], ((YamlSequenceNode)runtime[new YamlScalarNode("AllowedValues")]).Children.Select(c => ((YamlScalarNode)c).Value));
+        var architecture = Map(Map(Root, "Parameters"), "FunctionArchitecture");
+        Assert.Equal(["x86_64", "arm64"], ((YamlSequenceNode)architecture[new YamlScalarNode("AllowedValues")]).Children.Select(c => ((YamlScalarNode)c).Value));
+        Assert.Equal("!Equals", ((YamlSequenceNode)Map(Root, "Conditions")[new YamlScalarNode("IsManagedRuntime")]).Tag.Value);
+
         var globals = Map(Map(Root, "Globals"), "Function");
-        Assert.Equal("dotnet10", Scalar(globals, "Runtime"));
-        var handler = Scalar(globals, "Handler").Split("::");
+        Assert.Equal("!Ref FunctionRuntime", Intrinsic(globals[new YamlScalarNode("Runtime")]));
+        Assert.Equal("!Ref FunctionArchitecture", Intrinsic(((YamlSequenceNode)globals[new YamlScalarNode("Architectures")]).Children.Single()));
+        var handlerChoice = (YamlSequenceNode)globals[new YamlScalarNode("Handler")];
+        Assert.Equal("!If", handlerChoice.Tag.Value);
+        Assert.Equal(["IsManagedRuntime", "bootstrap"], new[] { handlerChoice.Children[0], handlerChoice.Children[2] }.Select(c => ((YamlScalarNode)c).Value));
+
+        // The custom runtime's bootstrap is the sample's own executable: Program.cs runs the Runtime API loop.
+        var handler = ((YamlScalarNode)handlerChoice.Children[1]).Value!.Split("::");
         Assert.Equal(3, handler.Length);
 
         var assembly = typeof(Function).Assembly;
+        Assert.NotNull(assembly.EntryPoint);
         Assert.Equal(handler[0], assembly.GetName().Name);
         var type = assembly.GetType(handler[1], throwOnError: true)!;
         Assert.False(type.IsGenericType);

@@ -65,7 +65,11 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
                 Instances = instances,
                 DynamoDbEndpoint = Dynalite.Url,
                 StackName = "t" + Guid.NewGuid().ToString("N")[..10],
-                Parameters = new Dictionary<string, string> { ["AllowDevelopmentIdentity"] = identity.AllowDevelopmentIdentity ? "true" : "false" },
+                Parameters = new Dictionary<string, string>
+                {
+                    ["AllowDevelopmentIdentity"] = identity.AllowDevelopmentIdentity ? "true" : "false",
+                    ["FunctionRuntime"] = File.Exists(Path.Combine(codeDirectory, "bootstrap")) ? "provided.al2023" : "dotnet10",
+                },
                 Environment = variables,
                 StaticDirectory = staticDirectory,
             },

@@ -13,8 +13,8 @@ internal sealed record SandboxEnvironment(string Region, string AccessKeyId, str
 
 /// <summary>
 /// The sandboxes of one function: separate processes, each running the published build unchanged against the
-/// function's Runtime API. A folder holding <c>bootstrap</c> is a custom runtime (<c>provided.al2023</c>, e.g. the
-/// Native AOT build) and <c>bootstrap</c> is started; otherwise the managed runtime is played by
+/// function's Runtime API. For a custom runtime (the template's <c>Runtime</c> is <c>provided.*</c>, e.g. the Native
+/// AOT build) the folder's <c>bootstrap</c> is started; for a managed one (<c>dotnet*</c>) the runtime is played by
 /// <see cref="ManagedRuntime"/>, which loads the assembly named by the handler string. A sandbox that exits is
 /// replaced, as Lambda would start a new one, unless it failed during init three times in a row.
 /// </summary>
@@ -35,20 +35,32 @@ internal sealed partial class FunctionSandboxes : IAsyncDisposable
         _codeDirectory = codeDirectory;
         _environment = environment;
         _logger = logger;
-        if (!IsCustomRuntime && string.IsNullOrEmpty(function.Function.Handler))
+        var runtime = function.Function.Runtime;
+        if (IsCustomRuntime)
         {
-            throw new InvalidOperationException($"{function.Function.LogicalId}: {codeDirectory} holds no bootstrap, and the template gives no Handler for the managed runtime.");
+            if (!File.Exists(Path.Combine(codeDirectory, "bootstrap")))
+            {
+                throw new InvalidOperationException(
+                    $"{function.Function.LogicalId} runs on {runtime}, but {codeDirectory} holds no bootstrap. Publish the Native AOT build there (-p:PublishAot=true), or run the managed build with --parameter FunctionRuntime=dotnet10.");
+            }
         }
-
-        if (!IsCustomRuntime && !File.Exists(Path.Combine(codeDirectory, function.Function.Handler!.Split("::")[0] + ".dll")))
+        else if (runtime.StartsWith("dotnet", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException(
-                $"{function.Function.LogicalId}: {codeDirectory} holds neither bootstrap nor {function.Function.Handler!.Split("::")[0]}.dll. Publish the function there first (see samples/StreamChat.Samples.Lambda/README.md).");
+            var assembly = function.Function.Handler?.Split("::")[0];
+            if (assembly is null || !File.Exists(Path.Combine(codeDirectory, assembly + ".dll")))
+            {
+                throw new InvalidOperationException(
+                    $"{function.Function.LogicalId} runs on {runtime} with handler '{function.Function.Handler}', but {codeDirectory} holds no {assembly}.dll. Publish the managed build there, or run the Native AOT build with its runtime (provided.al2023).");
+            }
+        }
+        else
+        {
+            throw new InvalidOperationException($"{function.Function.LogicalId}: the local gateway runs dotnet* and provided.* runtimes, not {runtime}.");
         }
     }
 
-    /// <summary>Gets a value indicating whether the code folder holds a custom runtime's <c>bootstrap</c>.</summary>
-    public bool IsCustomRuntime => File.Exists(Path.Combine(_codeDirectory, "bootstrap"));
+    /// <summary>Gets a value indicating whether the function runs on a custom runtime (<c>provided.*</c>), whose <c>bootstrap</c> is started.</summary>
+    public bool IsCustomRuntime => _function.Function.Runtime.StartsWith("provided", StringComparison.Ordinal);
 
     /// <summary>Starts <paramref name="count"/> sandboxes.</summary>
     public void Start(int count)
