@@ -97,6 +97,17 @@ for library in src/*/*.csproj; do
 done
 export STREAMCHAT_PACKAGES="$root/artifacts/packages"
 
+# The Lambda sample as it is deployed, for the local gateway's tests: the managed ReadyToRun build and the Native AOT
+# bootstrap (template.yaml's default runtime). objdump (binutils) checks the bootstrap's glibc needs.
+command -v objdump >/dev/null || apt_install binutils || { echo "test.sh: could not install binutils (objdump)." >&2; exit 1; }
+say "Publishing the Lambda sample (managed and Native AOT) into artifacts/lambda-*"
+dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 --self-contained false -nologo -v quiet \
+  -o "$root/artifacts/lambda-managed" || { echo "0 passed, 1 failed"; exit 1; }
+dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 -p:PublishAot=true -nologo -v quiet \
+  -o "$root/artifacts/lambda-aot" || { echo "0 passed, 1 failed"; exit 1; }
+export STREAMCHAT_LAMBDA_MANAGED="$root/artifacts/lambda-managed"
+export STREAMCHAT_LAMBDA_AOT="$root/artifacts/lambda-aot"
+
 # --- Test ---------------------------------------------------------------------------------------
 rm -rf "$results"
 mkdir -p "$results"
