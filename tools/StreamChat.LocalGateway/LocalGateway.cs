@@ -61,12 +61,14 @@ internal sealed partial class LocalGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly List<LambdaFunction> _functions;
     private readonly List<FunctionSandboxes> _sandboxes;
+    private readonly DynamoDbIamProxy? _iam;
 
-    private LocalGateway(WebApplication app, List<LambdaFunction> functions, List<FunctionSandboxes> sandboxes, SamTemplate template, Uri baseAddress, ImmutableCredentials credentials, WebSocketGateway gateway)
+    private LocalGateway(WebApplication app, List<LambdaFunction> functions, List<FunctionSandboxes> sandboxes, DynamoDbIamProxy? iam, SamTemplate template, Uri baseAddress, IReadOnlyDictionary<string, ImmutableCredentials> credentials, WebSocketGateway gateway)
     {
         _app = app;
         _functions = functions;
         _sandboxes = sandboxes;
+        _iam = iam;
         Template = template;
         Credentials = credentials;
         Gateway = gateway;
@@ -86,8 +88,11 @@ internal sealed partial class LocalGateway : IAsyncDisposable
     /// <summary>Gets the address static files are served from.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>Gets the credentials the sandboxes get and the Management API accepts signatures of.</summary>
-    public ImmutableCredentials Credentials { get; }
+    /// <summary>Gets each function's credentials (by logical id): its sandboxes sign with them, the Management API accepts them, and the DynamoDB IAM check knows the function by them.</summary>
+    public IReadOnlyDictionary<string, ImmutableCredentials> Credentials { get; }
+
+    /// <summary>Gets the number of DynamoDB requests refused because the template grants the function no such action.</summary>
+    public long AccessDenied => _iam?.Denied ?? 0;
 
     public WebSocketGateway Gateway { get; }
 
@@ -98,10 +103,20 @@ internal sealed partial class LocalGateway : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("LocalGateway");
         var template = SamTemplate.Load(options.TemplatePath, options.StackName, options.Region, options.Parameters);
+
+        // One set of credentials per function, as each has its own role on AWS.
+        var credentials = template.Functions.Values.Select((f, i) => (f, new ImmutableCredentials($"AKIALOCAL{i:D4}{Math.Abs(f.LogicalId.GetHashCode(StringComparison.Ordinal)) % 10_000_000:D7}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)), null)))
+            .ToDictionary(p => p.f.LogicalId, p => p.Item2, StringComparer.Ordinal);
+        DynamoDbIamProxy? iam = null;
         if (options.DynamoDbEndpoint is { } dynamoEndpoint)
         {
             using var dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = dynamoEndpoint.ToString(), AuthenticationRegion = options.Region });
             await new TemplateTableProvisioner(dynamo, loggerFactory.CreateLogger<TemplateTableProvisioner>()).EnsureAsync(template.Tables, cancellationToken);
+            iam = await DynamoDbIamProxy.StartAsync(
+                dynamoEndpoint,
+                template.Functions.Values.ToDictionary(f => credentials[f.LogicalId].AccessKey, f => f, StringComparer.Ordinal),
+                options.Region,
+                loggerFactory.CreateLogger("LocalGateway.Iam"));
         }
 
         // The front end first (its port goes into the sandboxes' environment), answering only once everything is up.
@@ -122,7 +137,6 @@ internal sealed partial class LocalGateway : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-        var credentials = new ImmutableCredentials("AKIALOCALGATEWAY0001", Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)), null);
         var functions = new List<LambdaFunction>();
         var sandboxes = new List<FunctionSandboxes>();
         try
@@ -140,9 +154,9 @@ internal sealed partial class LocalGateway : IAsyncDisposable
                 // The function posts to this gateway's Management API instead of https://{domainName}/{stage}.
                 ["StreamChatApiGateway__Endpoint"] = $"http://{baseAddress.Authority}/{template.StageName}",
             };
-            if (options.DynamoDbEndpoint is { } endpoint)
+            if (iam is not null)
             {
-                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint.ToString();
+                environment["AWS_ENDPOINT_URL_DYNAMODB"] = iam.Endpoint.ToString();
             }
 
             foreach (var (key, value) in options.Environment)
@@ -150,11 +164,11 @@ internal sealed partial class LocalGateway : IAsyncDisposable
                 environment[key] = value;
             }
 
-            var sandboxEnvironment = new SandboxEnvironment(options.Region, credentials.AccessKey, credentials.SecretKey, environment);
+            var sandboxEnvironment = new SandboxEnvironment(options.Region, environment);
             foreach (var lambda in options.Instances > 0 ? functions : [])
             {
                 var code = Path.GetFullPath(options.CodeDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.TemplatePath))!, lambda.Function.CodeUri));
-                var pool = new FunctionSandboxes(lambda, code, sandboxEnvironment, loggerFactory.CreateLogger("LocalGateway.Sandbox." + lambda.Function.LogicalId));
+                var pool = new FunctionSandboxes(lambda, code, sandboxEnvironment, credentials[lambda.Function.LogicalId], loggerFactory.CreateLogger("LocalGateway.Sandbox." + lambda.Function.LogicalId));
                 sandboxes.Add(pool);
                 pool.Start(options.Instances);
             }
@@ -165,11 +179,11 @@ internal sealed partial class LocalGateway : IAsyncDisposable
                 template.StageName,
                 "local" + options.StackName.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
                 options.Limits,
-                new SigV4Check(credentials, options.Region),
+                new SigV4Check(credentials.Values.ToArray(), options.Region),
                 loggerFactory.CreateLogger("LocalGateway.WebSocketApi"));
             ready.SetResult(gateway);
             Log.Started(logger, $"ws://{baseAddress.Authority}/{template.StageName}", $"http://{baseAddress.Authority}/{template.StageName}");
-            return new LocalGateway(app, functions, sandboxes, template, baseAddress, credentials, gateway);
+            return new LocalGateway(app, functions, sandboxes, iam, template, baseAddress, credentials, gateway);
         }
         catch
         {
@@ -184,6 +198,11 @@ internal sealed partial class LocalGateway : IAsyncDisposable
             }
 
             await app.DisposeAsync();
+            if (iam is not null)
+            {
+                await iam.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -202,6 +221,10 @@ internal sealed partial class LocalGateway : IAsyncDisposable
         }
 
         await _app.DisposeAsync();
+        if (_iam is not null)
+        {
+            await _iam.DisposeAsync();
+        }
     }
 
     private static partial class Log

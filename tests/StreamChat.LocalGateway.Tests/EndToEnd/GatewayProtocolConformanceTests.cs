@@ -17,3 +17,17 @@ public sealed class AotGatewayProtocolConformanceTests : ProtocolConformanceTest
     private protected override async Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null) =>
         await LocalGatewayChatHost.StartAsync(await PublishedLambda.AotAsync(), configure);
 }
+
+/// <summary>The moderator-tools cases (commands, sanctions, limits) through the gateway against the Native AOT build: every table and grant the tools need, as template.yaml gives them.</summary>
+public sealed class AotGatewayModeratorToolsConformanceTests : ModeratorToolsConformanceTests
+{
+    private protected override async Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null) =>
+        await LocalGatewayChatHost.StartAsync(await PublishedLambda.AotAsync(), configure);
+}
+
+/// <summary>The chat-experience cases (recovery, replies, reactions, whispers, presence) through the gateway against the Native AOT build.</summary>
+public sealed class AotGatewayChatExperienceConformanceTests : ChatExperienceConformanceTests
+{
+    private protected override async Task<IChatTestHost> StartHostAsync(Action<StreamChatOptions>? configure = null) =>
+        await LocalGatewayChatHost.StartAsync(await PublishedLambda.AotAsync(), configure);
+}

@@ -35,10 +35,13 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
 
     public int? OversizedFrameCloseCode => 1009;
 
+    /// <summary>Gets or sets a value indicating whether disposing checks that no DynamoDB request was refused for a missing grant.</summary>
+    public bool ExpectEveryCallGranted { get; set; } = true;
+
     /// <summary>Gets or sets a value indicating whether clients number their message frames (seq), as the test page does.</summary>
     public bool NumberFrames { get; set; } = true;
 
-    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null, string? staticDirectory = null)
+    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null, string? staticDirectory = null, string? template = null)
     {
         var variables = OptionsEnvironment.Of(configure);
 
@@ -59,7 +62,7 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
         var gateway = await LocalGateway.StartAsync(
             new LocalGatewayOptions
             {
-                TemplatePath = PublishedLambda.Template,
+                TemplatePath = template ?? PublishedLambda.Template,
                 CodeDirectory = codeDirectory,
                 Port = 0,
                 Instances = instances,
@@ -112,8 +115,11 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
 
     public async ValueTask DisposeAsync()
     {
+        // Every DynamoDB call the functions made must be one template.yaml grants them (AWS would refuse it).
+        var denied = Gateway.AccessDenied;
         await Gateway.DisposeAsync();
         await _services.DisposeAsync();
         Loggers.Dispose();
+        Assert.True(denied == 0 || !ExpectEveryCallGranted, $"{denied} DynamoDB requests were refused: template.yaml lacks a grant (see the AccessDenied log lines).");
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ManagementApiClient(LocalGateway gateway) : IDisposable
 
             var signed = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters
             {
-                Credentials = new BasicAWSCredentials(gateway.Credentials.AccessKey, gateway.Credentials.SecretKey),
+                Credentials = new BasicAWSCredentials(gateway.Credentials["MessageFunction"].AccessKey, gateway.Credentials["MessageFunction"].SecretKey),
                 Region = RegionEndpoint.GetBySystemName(region),
                 Service = service,
             });

@@ -13,7 +13,7 @@ namespace StreamChat.LocalGateway.Gateway;
 /// scope (the local access key, the date, the gateway's region, the service <c>execute-api</c>), a fresh
 /// <c>X-Amz-Date</c>, and the signature recomputed with AWSSDK.Core's signer from what actually arrived.
 /// </summary>
-internal sealed partial class SigV4Check(ImmutableCredentials credentials, string region)
+internal sealed partial class SigV4Check(IReadOnlyCollection<ImmutableCredentials> accepted, string region)
 {
     public const string Service = "execute-api";
 
@@ -33,7 +33,8 @@ internal sealed partial class SigV4Check(ImmutableCredentials credentials, strin
             return "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).";
         }
 
-        if (match.Groups["key"].Value != credentials.AccessKey)
+        var credentials = accepted.FirstOrDefault(c => c.AccessKey == match.Groups["key"].Value);
+        if (credentials is null)
         {
             return "The security token included in the request is invalid.";
         }

@@ -6,10 +6,8 @@ namespace StreamChat.LocalGateway.Lambda;
 
 /// <summary>What every sandbox of the gateway gets besides the template's variables.</summary>
 /// <param name="Region">The region (<c>AWS_REGION</c>).</param>
-/// <param name="AccessKeyId">The local access key the Management API accepts signatures of.</param>
-/// <param name="SecretAccessKey">Its secret.</param>
 /// <param name="Overrides">Variables set last, over the template's (<c>--env</c>).</param>
-internal sealed record SandboxEnvironment(string Region, string AccessKeyId, string SecretAccessKey, IReadOnlyDictionary<string, string> Overrides);
+internal sealed record SandboxEnvironment(string Region, IReadOnlyDictionary<string, string> Overrides);
 
 /// <summary>
 /// The sandboxes of one function: separate processes, each running the published build unchanged against the
@@ -23,17 +21,24 @@ internal sealed partial class FunctionSandboxes : IAsyncDisposable
     private readonly LambdaFunction _function;
     private readonly string _codeDirectory;
     private readonly SandboxEnvironment _environment;
+    private readonly Amazon.Runtime.ImmutableCredentials _credentials;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _sandboxes = [];
     private readonly List<Process> _processes = [];
     private readonly Lock _gate = new();
 
-    public FunctionSandboxes(LambdaFunction function, string codeDirectory, SandboxEnvironment environment, ILogger logger)
+    /// <param name="function">The function.</param>
+    /// <param name="codeDirectory">Its published build.</param>
+    /// <param name="environment">What every sandbox gets.</param>
+    /// <param name="credentials">The function's own credentials (its role): the Management API and the DynamoDB IAM check know it by them.</param>
+    /// <param name="logger">Where sandbox output and restarts go.</param>
+    public FunctionSandboxes(LambdaFunction function, string codeDirectory, SandboxEnvironment environment, Amazon.Runtime.ImmutableCredentials credentials, ILogger logger)
     {
         _function = function;
         _codeDirectory = codeDirectory;
         _environment = environment;
+        _credentials = credentials;
         _logger = logger;
         var runtime = function.Function.Runtime;
         if (IsCustomRuntime)
@@ -157,8 +162,8 @@ internal sealed partial class FunctionSandboxes : IAsyncDisposable
         env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + function.Runtime;
         env["AWS_REGION"] = _environment.Region;
         env["AWS_DEFAULT_REGION"] = _environment.Region;
-        env["AWS_ACCESS_KEY_ID"] = _environment.AccessKeyId;
-        env["AWS_SECRET_ACCESS_KEY"] = _environment.SecretAccessKey;
+        env["AWS_ACCESS_KEY_ID"] = _credentials.AccessKey;
+        env["AWS_SECRET_ACCESS_KEY"] = _credentials.SecretKey;
         env["LAMBDA_TASK_ROOT"] = _codeDirectory;
         env["_HANDLER"] = function.Handler ?? "bootstrap";
         env["TZ"] = ":UTC";

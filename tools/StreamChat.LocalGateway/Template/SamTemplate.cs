@@ -13,6 +13,8 @@ namespace StreamChat.LocalGateway.Template;
 /// <param name="Timeout">The invocation time-out.</param>
 /// <param name="MemorySize">The memory size in MB.</param>
 /// <param name="Environment">The environment variables, intrinsics resolved; <c>AWS::NoValue</c> ones left out.</param>
+/// <param name="Statements">Its inline IAM policy statements, resources resolved to ARNs; <see langword="null"/> when
+/// it has policies the gateway cannot read (SAM policy templates, managed policies), which then go unchecked.</param>
 internal sealed record TemplateFunction(
     string LogicalId,
     string FunctionName,
@@ -21,7 +23,11 @@ internal sealed record TemplateFunction(
     string CodeUri,
     TimeSpan Timeout,
     int MemorySize,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<PolicyStatement>? Statements = null);
+
+/// <summary>One IAM policy statement: what it allows or denies, on which resources (ARN patterns with <c>*</c>).</summary>
+internal sealed record PolicyStatement(bool Allow, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources);
 
 /// <summary>A DynamoDB table of the template.</summary>
 /// <param name="LogicalId">The resource's logical id.</param>
@@ -169,8 +175,44 @@ internal sealed partial class SamTemplate
         var codeUri = Resolve(Property("CodeUri")) ?? throw new TemplateException($"{id} has no CodeUri.");
         var timeout = int.Parse(Resolve(Property("Timeout")) ?? "3", CultureInfo.InvariantCulture);
         var memory = int.Parse(Resolve(Property("MemorySize")) ?? "128", CultureInfo.InvariantCulture);
-        return new TemplateFunction(id, FunctionName(id, properties), runtime, Resolve(Property("Handler")), codeUri, TimeSpan.FromSeconds(timeout), memory, environment);
+        return new TemplateFunction(id, FunctionName(id, properties), runtime, Resolve(Property("Handler")), codeUri, TimeSpan.FromSeconds(timeout), memory, environment, ReadStatements(properties));
     }
+
+    /// <summary>The inline statements of a function's <c>Policies</c>, or <see langword="null"/> when any policy is of another kind.</summary>
+    private List<PolicyStatement>? ReadStatements(YamlMappingNode properties)
+    {
+        var statements = new List<PolicyStatement>();
+        if (Child(properties, "Policies") is not YamlSequenceNode policies)
+        {
+            return Child(properties, "Policies") is null ? statements : null;
+        }
+
+        foreach (var policy in policies.Children)
+        {
+            if (Child(policy, "Statement") is not YamlSequenceNode list)
+            {
+                return null;
+            }
+
+            foreach (var statement in list.Children)
+            {
+                statements.Add(new PolicyStatement(
+                    Text(Child(statement, "Effect")) != "Deny",
+                    Strings(Child(statement, "Action")),
+                    Strings(Child(statement, "Resource"))));
+            }
+        }
+
+        return statements;
+    }
+
+    private List<string> Strings(YamlNode? node) => node switch
+    {
+        YamlSequenceNode sequence when sequence.Tag.IsEmpty || sequence.Tag.IsNonSpecific => sequence.Children.Select(Resolve).OfType<string>().ToList(),
+        null => [],
+        _ => Resolve(node) is { } one ? [one] : [],
+    };
+
 
     private Dictionary<string, TemplateFunction> ReadRoutes()
     {
