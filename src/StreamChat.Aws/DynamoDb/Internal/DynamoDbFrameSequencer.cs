@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core;
 using StreamChat.Core.Connections;
@@ -21,7 +22,7 @@ namespace StreamChat.Aws.DynamoDb.Internal;
 /// one GetItem per poll while it waits (5 ms, doubling to 100 ms) up to <see cref="StreamChatOptions.MaxFrameOrderWait"/>.
 /// The item expires a day after its last frame, long after API Gateway's two-hour connection limit.
 /// </remarks>
-internal sealed class DynamoDbFrameSequencer : IFrameSequencer
+internal sealed partial class DynamoDbFrameSequencer : IFrameSequencer
 {
     private const string Next = "next";
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(5);
@@ -32,9 +33,11 @@ internal sealed class DynamoDbFrameSequencer : IFrameSequencer
     private readonly DynamoDbStoreOptions _options;
     private readonly StreamChatOptions _chat;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public DynamoDbFrameSequencer(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, IOptions<StreamChatOptions> chat, TimeProvider time)
+    public DynamoDbFrameSequencer(DynamoDbRequestRunner db, IOptions<DynamoDbStoreOptions> options, IOptions<StreamChatOptions> chat, TimeProvider time, ILogger<DynamoDbFrameSequencer> logger)
     {
+        _logger = logger;
         _db = db;
         _options = options.Value;
         _chat = chat.Value;
@@ -64,6 +67,7 @@ internal sealed class DynamoDbFrameSequencer : IFrameSequencer
             var left = _chat.MaxFrameOrderWait - _time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
+                Log.WaitExpired(_logger, connectionId, sequence);
                 return false;
             }
 
@@ -116,4 +120,10 @@ internal sealed class DynamoDbFrameSequencer : IFrameSequencer
     }
 
     private static Dictionary<string, AttributeValue> Key(string connectionId) => new() { [K.CounterKey] = S("seq:" + connectionId) };
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Frame {Sequence} of connection {ConnectionId} waited MaxFrameOrderWait for the frames numbered before it and goes ahead.", EventName = "FrameOrderWaitExpired")]
+        public static partial void WaitExpired(ILogger logger, string connectionId, long sequence);
+    }
 }

@@ -20,8 +20,5 @@ internal sealed partial class ChatPipeline
 
         [LoggerMessage(5, LogLevel.Error, "Storing connection {ConnectionId} failed; the handshake is refused with 503.", EventName = "ConnectionStoreFailed")]
         public static partial void ConnectionStoreFailed(ILogger logger, string connectionId, Exception exception);
-
-        [LoggerMessage(6, LogLevel.Information, "Frame {Sequence} of connection {ConnectionId} waited its longest for the frames numbered before it and goes ahead.", EventName = "FrameOrderWaitExpired")]
-        public static partial void FrameOrderWaitExpired(ILogger logger, string connectionId, long sequence);
     }
 }

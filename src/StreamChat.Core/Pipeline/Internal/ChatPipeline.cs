@@ -156,12 +156,9 @@ internal sealed partial class ChatPipeline : IChatPipeline
             return;
         }
 
-        // A numbered frame waits for its predecessors and, handled or refused, lets its successor go.
-        if (!await _sequencer.WaitForTurnAsync(connectionId, seq, cancellationToken).ConfigureAwait(false))
-        {
-            Log.FrameOrderWaitExpired(_logger, connectionId, seq);
-        }
-
+        // A numbered frame waits for its predecessors (the sequencer logs a wait that ran out) and, handled or
+        // refused, lets its successor go.
+        await _sequencer.WaitForTurnAsync(connectionId, seq, cancellationToken).ConfigureAwait(false);
         try
         {
             await HandleAsync(connectionId, frame, cancellationToken).ConfigureAwait(false);
