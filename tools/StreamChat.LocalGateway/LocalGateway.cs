@@ -120,22 +120,22 @@ internal sealed partial class LocalGateway : IAsyncDisposable
         }
 
         // The front end first (its port goes into the sandboxes' environment), answering only once everything is up.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxMessageBytes + 1).UseUrls($"http://127.0.0.1:{options.Port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         var ready = new TaskCompletionSource<WebSocketGateway>(TaskCreationOptions.RunContinuationsAsynchronously);
-        app.UseWebSockets();
-        if (options.StaticDirectory is { } staticDirectory)
-        {
-            var files = new PhysicalFileProvider(Path.GetFullPath(staticDirectory));
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        }
-
-        app.Run(async context => await (await ready.Task).HandleAsync(context));
-        await app.StartAsync(cancellationToken);
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var (app, baseAddress) = await LoopbackServer.StartAsync(
+            options.Port,
+            options.Limits.MaxMessageBytes + 1,
+            async context => await (await ready.Task).HandleAsync(context),
+            app =>
+            {
+                app.UseWebSockets();
+                if (options.StaticDirectory is { } staticDirectory)
+                {
+                    var files = new PhysicalFileProvider(Path.GetFullPath(staticDirectory));
+                    app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+                    app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+                }
+            },
+            cancellationToken);
 
         var functions = new List<LambdaFunction>();
         var sandboxes = new List<FunctionSandboxes>();

@@ -40,21 +40,16 @@ internal sealed partial class DynamoDbIamProxy : IAsyncDisposable
     }
 
     /// <summary>Gets the address the sandboxes use as their DynamoDB endpoint.</summary>
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint { get; private init; } = null!;
 
     /// <summary>Gets the number of requests refused so far.</summary>
     public long Denied => Interlocked.Read(ref _denied);
 
     public static async Task<DynamoDbIamProxy> StartAsync(Uri target, IReadOnlyDictionary<string, TemplateFunction> byAccessKey, string region, ILogger logger)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024).UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var proxy = new DynamoDbIamProxy(app, target, byAccessKey, region, logger);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        DynamoDbIamProxy? proxy = null;
+        var (app, address) = await LoopbackServer.StartAsync(0, 16 * 1024 * 1024, context => proxy!.HandleAsync(context));
+        proxy = new DynamoDbIamProxy(app, target, byAccessKey, region, logger) { Endpoint = address };
         return proxy;
     }
 

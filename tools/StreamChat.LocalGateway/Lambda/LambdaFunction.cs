@@ -45,7 +45,7 @@ internal sealed partial class LambdaFunction : IAsyncDisposable
     public TemplateFunction Function { get; }
 
     /// <summary>Gets the Runtime API's <c>host:port</c>, the value of <c>AWS_LAMBDA_RUNTIME_API</c> in its sandboxes.</summary>
-    public string RuntimeApiAddress { get; private set; } = string.Empty;
+    public string RuntimeApiAddress { get; private init; } = string.Empty;
 
     /// <summary>Gets the number of init errors its sandboxes reported.</summary>
     public long InitErrors => Interlocked.Read(ref _initErrors);
@@ -53,15 +53,9 @@ internal sealed partial class LambdaFunction : IAsyncDisposable
     /// <summary>Starts the function's Runtime API on a free loopback port (no sandbox yet).</summary>
     public static async Task<LambdaFunction> StartAsync(TemplateFunction function, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = 6 * 1024 * 1024).UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var lambda = new LambdaFunction(function, app, loggerFactory.CreateLogger("LocalGateway.Function." + function.LogicalId));
-        app.Run(lambda.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        lambda.RuntimeApiAddress = new Uri(address).Authority;
+        LambdaFunction? lambda = null;
+        var (app, address) = await LoopbackServer.StartAsync(0, 6 * 1024 * 1024, context => lambda!.HandleAsync(context));
+        lambda = new LambdaFunction(function, app, loggerFactory.CreateLogger("LocalGateway.Function." + function.LogicalId)) { RuntimeApiAddress = address.Authority };
         return lambda;
     }
 
