@@ -100,6 +100,8 @@ export STREAMCHAT_PACKAGES="$root/artifacts/packages"
 # The Lambda sample as it is deployed, for the local gateway's tests: the managed ReadyToRun build and the Native AOT
 # bootstrap (template.yaml's default runtime). objdump (binutils) checks the bootstrap's glibc needs.
 command -v objdump >/dev/null || apt_install binutils || { echo "test.sh: could not install binutils (objdump)." >&2; exit 1; }
+# Native AOT links with clang (the image has clang-14; install it where neither is there).
+command -v clang >/dev/null || command -v clang-14 >/dev/null || apt_install clang || { echo "test.sh: could not install clang for the Native AOT publish." >&2; exit 1; }
 say "Publishing the Lambda sample (managed and Native AOT) into artifacts/lambda-*"
 dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 --self-contained false -nologo -v quiet \
   -o "$root/artifacts/lambda-managed" || { echo "0 passed, 1 failed"; exit 1; }

@@ -170,7 +170,12 @@
         addChat(f);
         break;
       case 'reactions':
-        for (const r of f.reactions) for (const li of list.querySelectorAll('li.msg-chat')) if (li.dataset.messageId === r.messageId) showCounts(li, r.counts);
+        // Folded frames from several processes (Lambda sandboxes, Redis nodes) can arrive out of order: the newest wins.
+        for (const r of f.reactions) for (const li of list.querySelectorAll('li.msg-chat')) {
+          if (li.dataset.messageId !== r.messageId || (li.dataset.reactionsAt || '') > f.timestamp) continue;
+          li.dataset.reactionsAt = f.timestamp;
+          showCounts(li, r.counts);
+        }
         break;
       case 'whisper':
         add('whisper', { time: f.timestamp, who: `${f.fromUsername} → ${f.toUserId}`, text: f.message, mine: f.fromUserId === me });
