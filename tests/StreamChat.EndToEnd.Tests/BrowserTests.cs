@@ -6,7 +6,6 @@ namespace StreamChat.EndToEnd.Tests;
 /// <summary>The sample's test page in a real Chromium, driven by Playwright, as two users.</summary>
 public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private readonly SampleAppFactory _factory;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -15,18 +14,8 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing. Install Debian's Chromium (apt-get install -y chromium) or run ./test.sh, which installs it.");
-        }
-
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -11,7 +11,6 @@ namespace StreamChat.EndToEnd.Tests;
 /// </summary>
 public sealed class SampleOnRedisTests : IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private RedisServer _redis = null!;
     private SampleAppFactory _nodeA = null!;
     private SampleAppFactory _nodeB = null!;
@@ -58,18 +57,8 @@ public sealed class SampleOnRedisTests : IAsyncLifetime
     [Fact]
     public async Task TestPage_OnTwoNodes_ShowsTheJoinTheCountAndTheMessagesOfTheOtherNode()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing. Install Debian's Chromium (apt-get install -y chromium) or run ./test.sh, which installs it.");
-        }
-
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
 
         async Task<IPage> OpenAsync(SampleAppFactory node, string userId, string username)
         {

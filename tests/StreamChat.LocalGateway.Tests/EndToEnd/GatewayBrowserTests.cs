@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using StreamChat.LocalGateway.Tests.Infrastructure;
+using StreamChat.Testing;
 
 namespace StreamChat.LocalGateway.Tests.EndToEnd;
 
@@ -9,28 +10,17 @@ namespace StreamChat.LocalGateway.Tests.EndToEnd;
 /// </summary>
 public sealed class GatewayBrowserTests : IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
     private LocalGatewayChatHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing. Install Debian's Chromium (apt-get install -y chromium) or run ./test.sh, which installs it.");
-        }
-
         _host = await LocalGatewayChatHost.StartAsync(
             await PublishedLambda.AotAsync(),
             staticDirectory: Path.Combine(PublishedLambda.RepositoryRoot, "samples", "StreamChat.Samples.Kestrel", "wwwroot"));
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
