@@ -105,6 +105,13 @@ public sealed class StreamChatOptions
     [ValidateObjectMembers]
     public PresenceOptions Presence { get; } = new();
 
+    /// <summary>Gets what happens to control characters and bidirectional formatting in message text, and whether it is NFC.</summary>
+    public TextOptions Text { get; } = new();
+
+    /// <summary>Gets the rules for display names beyond the protocol's: names that look like someone else's in the stream.</summary>
+    [ValidateObjectMembers]
+    public DisplayNameOptions DisplayNames { get; } = new();
+
     /// <summary>Gets which claims carry the user id, display name and role.</summary>
     [ValidateObjectMembers]
     public ChatIdentityOptions Identity { get; } = new();

@@ -137,6 +137,100 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }
 
+    // Issue 19: text no person can read safely is cleaned before anyone sees it (docs/protocol.md, "Text hygiene").
+    [Theory]
+    [InlineData("a\u0000b\u0007c", "abc")]
+    [InlineData("red \u001B[31mALERT", "red [31mALERT")]
+    [InlineData("line one\r\nline two", "line one line two")]
+    [InlineData("abc\u202Egnp.exe", "abcgnp.exe")]
+    [InlineData("x\u2066y\u2069z\u202Aw\u202C", "xyzw")]
+    [InlineData("cafe\u0301", "caf\u00E9")]
+    [InlineData("\u0085tab\there\u009B", "tab here")]
+    public async Task Message_ControlAndBidiCharacters_AreStripped_AndTextIsNfc_ForEveryoneAndInHistory(string sent, string seen)
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync(JsonSerializer.Serialize(new { action = "message", message = sent }));
+
+        Assert.Equal(seen, (await bob.ReceiveAsync("message")).GetProperty("message").GetString());
+        Assert.Equal(seen, (await alice.ReceiveAsync("message")).GetProperty("message").GetString());
+        await bob.SendAsync("""{"action":"history"}""");
+        var history = (await bob.ReceiveAsync("history")).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(seen, Assert.Single(history).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Message_OfControlCharactersOnly_IsEmpty()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendAsync(JsonSerializer.Serialize(new { action = "message", message = "\u0000\u001B\u202E\r\n" }));
+
+        var error = await alice.ReceiveAsync("error");
+        Assert.Equal("empty_message", error.GetProperty("code").GetString());
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
+    }
+
+    // Issue 19: the protocol is text; a binary frame is refused with its own code, whatever it holds, and the socket stays.
+    [Theory]
+    [InlineData("""{"action":"message","message":"sent as binary"}""")]
+    [InlineData("not json")]
+    [InlineData("{\u00C3(}")]
+    public async Task BinaryFrame_IsRefusedWithBinaryFrame_ConnectionStaysUsable_StreamSeesNothing(string content)
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await alice.ReceiveAsync("user_joined");
+        var bytes = content == "{\u00C3(}" ? new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}' } : Encoding.UTF8.GetBytes(content);
+
+        await alice.SendBinaryAsync(bytes);
+
+        var error = await alice.ReceiveAsync();
+        Assert.Equal("error", ProtocolAssert.Type(error));
+        Assert.Equal("binary_frame", error.GetProperty("code").GetString());
+        ProtocolAssert.Timestamp(error);
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
+    }
+
+    // Issue 19: a display name must show a letter or digit, and may not impersonate someone already in the stream.
+    [Theory]
+    [InlineData("\u3164\u3164\u3164")]
+    [InlineData("\u115F\u1160")]
+    [InlineData("\u2800\u2800\u2800")]
+    [InlineData("\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301")]
+    [InlineData("Z\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308")]
+    [InlineData("-_- ...")]
+    public async Task Handshake_NameWithNoVisibleLetter_IsRefusedWith400(string username)
+    {
+        await using var watcher = await Host.ConnectAsync("s1", "watcher");
+
+        Assert.Equal(400, await Host.ConnectExpectingRefusalAsync("s1", "mallory", username));
+
+        Assert.Empty(await watcher.DrainAsync());
+        Assert.Equal(1, await CountAsync("s1"));
+    }
+
+    [Theory]
+    [InlineData("\u0410lice")]
+    [InlineData("ALICE")]
+    [InlineData("A1ice")]
+    [InlineData("Alice")]
+    public async Task Handshake_NameConfusableWithSomeoneInTheStream_IsRefusedWith409(string username)
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+
+        Assert.Equal(409, await Host.ConnectExpectingRefusalAsync("s1", "mallory", username));
+
+        Assert.Empty(await alice.DrainAsync());
+        Assert.Equal(1, await CountAsync("s1"));
+        await using var elsewhere = await Host.ConnectAsync("s2", "mallory", username);
+        await using var again = await Host.ConnectAsync("s1", "alice", "ALICE");
+    }
+
     [Fact]
     public async Task MessageTooLong_GetsError_AndTheLimitItselfIsAccepted()
     {

@@ -84,6 +84,9 @@ internal sealed class ChatTestClient : ChatTestConnectionBase
     public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask().DefaultTimeout();
 
+    public override Task SendBinaryAsync(ReadOnlyMemory<byte> bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).AsTask().DefaultTimeout();
+
     private static bool IsMessageFrame(string json)
     {
         try

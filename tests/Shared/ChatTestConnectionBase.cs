@@ -16,6 +16,8 @@ internal abstract class ChatTestConnectionBase : IChatTestConnection
 
     public abstract Task SendRawAsync(ReadOnlyMemory<byte> bytes);
 
+    public abstract Task SendBinaryAsync(ReadOnlyMemory<byte> bytes);
+
     public abstract Task CloseAsync();
 
     public abstract Task<int?> ClosedByServerAsync();

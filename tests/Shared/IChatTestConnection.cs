@@ -9,6 +9,9 @@ internal interface IChatTestConnection : IAsyncDisposable
 
     Task SendRawAsync(ReadOnlyMemory<byte> bytes);
 
+    /// <summary>Sends the bytes as a binary frame (on API Gateway, an event with <c>isBase64Encoded</c>).</summary>
+    Task SendBinaryAsync(ReadOnlyMemory<byte> bytes);
+
     Task SendMessageAsync(string text);
 
     Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null);

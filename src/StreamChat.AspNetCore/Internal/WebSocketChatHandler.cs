@@ -204,9 +204,11 @@ internal sealed partial class WebSocketChatHandler
                 return;
             }
 
+            // The protocol is text: a binary frame is read to its end, unkept, and answered with binary_frame.
+            var binary = header.MessageType == WebSocketMessageType.Binary;
             if (header.EndOfMessage)
             {
-                await _pipeline.MessageAsync(connection.ConnectionId, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                await HandleFrameAsync(connection, ReadOnlyMemory<byte>.Empty, binary, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -224,8 +226,13 @@ internal sealed partial class WebSocketChatHandler
                     // Fast path: a whole frame in one read needs no copy.
                     if (received.EndOfMessage && (assembled is null || assembled.WrittenCount == 0))
                     {
-                        await _pipeline.MessageAsync(connection.ConnectionId, buffer.AsMemory(0, received.Count), cancellationToken).ConfigureAwait(false);
+                        await HandleFrameAsync(connection, buffer.AsMemory(0, received.Count), binary, cancellationToken).ConfigureAwait(false);
                         break;
+                    }
+
+                    if (binary)
+                    {
+                        continue;
                     }
 
                     assembled ??= new ArrayBufferWriter<byte>(buffer.Length * 2);
@@ -257,6 +264,11 @@ internal sealed partial class WebSocketChatHandler
             }
         }
     }
+
+    private ValueTask HandleFrameAsync(WebSocketChatConnection connection, ReadOnlyMemory<byte> frame, bool binary, CancellationToken cancellationToken) =>
+        binary
+            ? _pipeline.BinaryFrameAsync(connection.ConnectionId, cancellationToken)
+            : _pipeline.MessageAsync(connection.ConnectionId, frame, cancellationToken);
 
     /// <summary>
     /// The query parameters a connection is opened with, read in one pass. <c>HttpRequest.Query</c> would do too, but

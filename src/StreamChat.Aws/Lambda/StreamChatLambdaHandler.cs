@@ -285,19 +285,8 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
             return;
         }
 
-        byte[] decoded;
-        try
-        {
-            decoded = Convert.FromBase64String(body);
-        }
-        catch (FormatException)
-        {
-            // Not base64 after all: the sender gets invalid_json, like any frame that is not JSON.
-            Log.BadBase64(_logger, connectionId);
-            decoded = [];
-        }
-
-        await _pipeline.MessageAsync(connectionId, decoded, cancellationToken).ConfigureAwait(false);
+        // API Gateway base64-encodes a binary frame; the protocol is text, so it is refused whatever it holds.
+        await _pipeline.BinaryFrameAsync(connectionId, cancellationToken).ConfigureAwait(false);
     }
 
     private static MemoryStream Write(WebSocketResponse response) =>
@@ -330,9 +319,6 @@ public sealed partial class StreamChatLambdaHandler : IAsyncDisposable, IDisposa
 
         [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} disconnected ({CloseCode}, '{CloseReason}').", EventName = "Disconnected")]
         public static partial void Disconnected(ILogger logger, string connectionId, int? closeCode, string? closeReason);
-
-        [LoggerMessage(5, LogLevel.Warning, "The body from connection {ConnectionId} was marked base64 but is not.", EventName = "BadBase64")]
-        public static partial void BadBase64(ILogger logger, string connectionId);
 
         [LoggerMessage(6, LogLevel.Error, "Handling {RouteKey} for connection {ConnectionId} failed.", EventName = "InvocationFailed")]
         public static partial void InvocationFailed(ILogger logger, string? routeKey, string connectionId, Exception exception);

@@ -106,6 +106,7 @@ public static class StreamChatServiceCollectionExtensions
         // per-stream connections; for messages, slow mode and the message rate.
         services.TryAddSingleton<ChatRateLimits>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, SanctionPolicy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, DisplayNamePolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, RateLimitPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatPolicy, ConnectionLimitPolicy>());
 

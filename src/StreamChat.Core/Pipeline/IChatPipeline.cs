@@ -37,6 +37,16 @@ public interface IChatPipeline
     /// <returns>A task that completes when the frame is handled.</returns>
     ValueTask MessageAsync(string connectionId, ReadOnlyMemory<byte> utf8Frame, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Answers a binary frame. The protocol is text only, so the sender gets <c>error</c> <c>binary_frame</c> whatever the
+    /// frame held, nobody else sees anything, and the connection stays open. A host that can tell binary frames from
+    /// text ones (a WebSocket opcode, API Gateway's <c>isBase64Encoded</c>) calls this instead of <see cref="MessageAsync"/>.
+    /// </summary>
+    /// <param name="connectionId">The connection the frame came from.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the answer is handed to the broadcaster.</returns>
+    ValueTask BinaryFrameAsync(string connectionId, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a connection and tells the stream who left. Unknown connections are ignored.</summary>
     /// <param name="connectionId">The connection id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

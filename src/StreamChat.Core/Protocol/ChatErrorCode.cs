@@ -46,4 +46,13 @@ public enum ChatErrorCode
 
     /// <summary>A private message's recipient is not in the stream, or is banned from it (<c>recipient_unavailable</c>).</summary>
     RecipientUnavailable,
+
+    /// <summary>The frame came as a binary WebSocket frame; the protocol is text only (<c>binary_frame</c>). The connection stays open.</summary>
+    BinaryFrame,
+
+    /// <summary>
+    /// The message holds control characters or bidirectional formatting and <see cref="TextOptions.ControlCharacters"/>
+    /// is <see cref="ControlCharacterHandling.Refuse"/> (<c>invalid_text</c>).
+    /// </summary>
+    InvalidText,
 }

@@ -45,6 +45,8 @@ public static class ProtocolNames
         ChatErrorCode.UnknownMessage => "unknown_message",
         ChatErrorCode.InvalidReaction => "invalid_reaction",
         ChatErrorCode.RecipientUnavailable => "recipient_unavailable",
+        ChatErrorCode.BinaryFrame => "binary_frame",
+        ChatErrorCode.InvalidText => "invalid_text",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown error code."),
     };
 

@@ -258,13 +258,12 @@ internal sealed class LambdaTestConnection : ChatTestConnectionBase
 
     public override Task SendAsync(string json) => InvokeMessageAsync(Events.Message(ConnectionId, json, base64: false));
 
-    public override Task SendRawAsync(ReadOnlyMemory<byte> bytes)
-    {
-        // A text frame arrives as a string; anything that is not UTF-8 can only come as a binary frame, base64-encoded.
-        return System.Text.Unicode.Utf8.IsValid(bytes.Span)
-            ? SendAsync(Encoding.UTF8.GetString(bytes.Span))
-            : InvokeMessageAsync(Events.Message(ConnectionId, Convert.ToBase64String(bytes.Span), base64: true));
-    }
+    /// <summary>API Gateway hands a text frame over as a string, so bytes that are not UTF-8 arrive with U+FFFD for each bad sequence.</summary>
+    public override Task SendRawAsync(ReadOnlyMemory<byte> bytes) => SendAsync(Encoding.UTF8.GetString(bytes.Span));
+
+    /// <summary>A binary frame arrives base64-encoded, with <c>isBase64Encoded</c>.</summary>
+    public override Task SendBinaryAsync(ReadOnlyMemory<byte> bytes) =>
+        InvokeMessageAsync(Events.Message(ConnectionId, Convert.ToBase64String(bytes.Span), base64: true));
 
     public Task SendBase64Async(string json) => InvokeMessageAsync(Events.Message(ConnectionId, Convert.ToBase64String(Encoding.UTF8.GetBytes(json)), base64: true));
 

@@ -64,7 +64,7 @@ public sealed class LambdaHandlerTests
     }
 
     [Fact]
-    public async Task Base64Body_IsHandledLikeText()
+    public async Task Base64Body_IsABinaryFrame_RefusedWithBinaryFrame_AndNothingReachesTheStream()
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync();
         await using var ana = await host.ConnectAsync("s1", "ana");
@@ -73,11 +73,12 @@ public sealed class LambdaHandlerTests
 
         await ((LambdaTestConnection)ana).SendBase64Async("""{"action":"message","message":"héllo from a binary frame"}""");
 
-        Assert.Equal("héllo from a binary frame", (await ben.ReceiveAsync("message")).GetProperty("message").GetString());
+        Assert.Equal("binary_frame", (await ana.ReceiveAsync("error")).GetProperty("code").GetString());
+        Assert.Empty(await ben.DrainAsync());
     }
 
     [Fact]
-    public async Task BinaryFrame_NotUtf8_GetsInvalidJson_ConnectionStaysUsable()
+    public async Task TextFrame_NotUtf8_ArrivesWithReplacementCharacters_GetsInvalidJson_ConnectionStaysUsable()
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync();
         await using var ana = await host.ConnectAsync("s1", "ana");
@@ -89,7 +90,7 @@ public sealed class LambdaHandlerTests
     }
 
     [Fact]
-    public async Task Base64Flag_OnABodyThatIsNotBase64_GetsInvalidJson()
+    public async Task Base64Flag_OnABodyThatIsNotBase64_GetsBinaryFrame()
     {
         await using var host = await ApiGatewayLambdaHost.StartAsync();
         await using var ana = (LambdaTestConnection)await host.ConnectAsync("s1", "ana");
@@ -97,7 +98,7 @@ public sealed class LambdaHandlerTests
         var response = await host.InvokeAsync(Events.Message(ana.ConnectionId, "{not base64!", base64: true));
 
         Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
-        Assert.Equal("invalid_json", (await ana.ReceiveAsync("error")).GetProperty("code").GetString());
+        Assert.Equal("binary_frame", (await ana.ReceiveAsync("error")).GetProperty("code").GetString());
     }
 
     [Theory]
@@ -127,7 +128,7 @@ public sealed class LambdaHandlerTests
         await using var ben = await host.ConnectAsync("s1", "ben");
         await ana.ReceiveAsync("user_joined");
 
-        await ((LambdaTestConnection)ana).SendBase64Async(JsonSerializer.Serialize(new { action = "message", message = new string('x', 100_000) }));
+        await ana.SendAsync(JsonSerializer.Serialize(new { action = "message", message = new string('x', 100_000) }));
 
         Assert.Equal("frame_too_large", (await ana.ReceiveAsync("error")).GetProperty("code").GetString());
         Assert.Empty(await ben.DrainAsync());

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute.ExceptionExtensions;
 using StreamChat.Core.Broadcasting;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Identity;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Pipeline;
@@ -175,6 +176,83 @@ public sealed class ChatPipelineTests
         Assert.Equal("Alice", frame.GetProperty("username").GetString());
         Assert.Equal("Hi there", frame.GetProperty("message").GetString());
         Assert.Equal(3, frame.GetProperty("viewerCount").GetInt32());
+    }
+
+    // Issue 19: text hygiene is configurable; under Refuse nobody sees a message holding controls, and the sender is told.
+    [Theory]
+    [InlineData("red \u001B[31malert")]
+    [InlineData("abc\u202Egnp.exe")]
+    public async Task MessageAsync_ControlCharacters_RefuseConfigured_AnswersInvalidText_NothingStoredOrSent(string text)
+    {
+        _options.Text.ControlCharacters = ControlCharacterHandling.Refuse;
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame(JsonSerializer.Serialize(new { action = "message", message = text }))).DefaultTimeout();
+
+        Assert.Equal("invalid_text", SingleError().GetProperty("code").GetString());
+        Assert.Empty(SentToStream());
+        await _messages.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task MessageAsync_LineBreaks_RefuseConfigured_StillBecomeSpaces()
+    {
+        _options.Text.ControlCharacters = ControlCharacterHandling.Refuse;
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame("""{"action":"message","message":"one\r\ntwo\tthree"}""")).DefaultTimeout();
+
+        var (_, _, frame) = Assert.Single(SentToStream());
+        Assert.Equal("one two three", frame.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task MessageAsync_NfcOff_TextKeepsItsDecomposedForm()
+    {
+        _options.Text.NormalizeToNfc = false;
+        var sut = CreateSut();
+
+        await sut.MessageAsync(Alice.ConnectionId, Frame(JsonSerializer.Serialize(new { action = "message", message = "cafe\u0301" }))).DefaultTimeout();
+
+        var (_, _, frame) = Assert.Single(SentToStream());
+        Assert.Equal("cafe\u0301", frame.GetProperty("message").GetString());
+    }
+
+    // Issue 19: a look-alike of a name already in the stream is refused (default) or decorated with the user id.
+    [Theory]
+    [InlineData(ConfusableNameHandling.Refuse, 409, null)]
+    [InlineData(ConfusableNameHandling.Decorate, 0, "\u0410lice (@mallory)")]
+    [InlineData(ConfusableNameHandling.Allow, 0, "\u0410lice")]
+    public async Task ConnectAsync_NameConfusableWithAnotherUsersInTheStream_IsHandledAsConfigured(ConfusableNameHandling handling, int refusedWith, string? storedAs)
+    {
+        _options.DisplayNames.Confusables = handling;
+        _connections.GetByStreamAsync("stream-1", Arg.Any<CancellationToken>()).Returns([Alice]);
+        var sut = CreateSut();
+
+        var result = await sut.ConnectAsync(new ConnectRequest("c-mallory", "stream-1", "mallory", "\u0410lice")).DefaultTimeout();
+
+        if (storedAs is null)
+        {
+            Assert.Equal(refusedWith, result.StatusCode);
+            await _connections.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+            return;
+        }
+
+        Assert.True(result.IsAccepted);
+        await _connections.Received(1).AddAsync(Arg.Is<ChatConnection>(c => c.Username == storedAs), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task ConnectAsync_StreamLargerThanTheNameCheck_IsNotRead_AndTheLookAlikeIsAccepted()
+    {
+        _options.DisplayNames.CheckStreamsUpTo = 2;
+        _connections.GetByStreamAsync("stream-1", Arg.Any<CancellationToken>()).Returns([Alice]);
+        var sut = CreateSut();
+
+        var result = await sut.ConnectAsync(new ConnectRequest("c-mallory", "stream-1", "mallory", "\u0410lice")).DefaultTimeout();
+
+        Assert.True(result.IsAccepted);
+        await _connections.DidNotReceiveWithAnyArgs().GetByStreamAsync(default!, default);
     }
 
     [Fact]

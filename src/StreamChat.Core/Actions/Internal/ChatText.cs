@@ -7,15 +7,18 @@ namespace StreamChat.Core.Actions.Internal;
 /// <summary>Rules that several actions share: message text, ids, quotes and who may see a hidden message.</summary>
 internal static class ChatText
 {
-    /// <summary>The trimmed text of a frame's <c>message</c>, or the error a client gets for it.</summary>
-    public static string Validate(in ClientFrame frame, int maxLength)
+    /// <summary>The cleaned (<see cref="TextHygiene"/>) and trimmed text of a frame's <c>message</c>, or the error a client gets for it.</summary>
+    public static string Validate(in ClientFrame frame, StreamChatOptions options)
     {
         if (frame.Message is null)
         {
             throw new ChatException(ChatErrorCode.MissingField, frame.MessageHasWrongType ? "The \"message\" field must be a string." : "The \"message\" field is required.");
         }
 
-        var text = frame.Message.Trim();
+        var clean = TextHygiene.Clean(frame.Message, options.Text)
+            ?? throw new ChatException(ChatErrorCode.InvalidText, "Messages may not hold control characters or bidirectional formatting (U+202A–U+202E, U+2066–U+2069).");
+        var text = clean.Trim();
+        var maxLength = options.MaxMessageLength;
         if (text.Length == 0)
         {
             throw new ChatException(ChatErrorCode.EmptyMessage, "The message is empty.");

@@ -18,7 +18,7 @@ internal sealed class MessageActionHandler : IChatActionHandler
     private readonly ChatPolicyChain _policies;
     private readonly MessageIdGenerator _ids;
     private readonly IMessageStore _messages;
-    private readonly int _maxLength;
+    private readonly StreamChatOptions _options;
 
     public MessageActionHandler(ChatDelivery delivery, ChatPolicyChain policies, MessageIdGenerator ids, IMessageStore messages, IOptions<StreamChatOptions> options)
     {
@@ -26,7 +26,7 @@ internal sealed class MessageActionHandler : IChatActionHandler
         _policies = policies;
         _ids = ids;
         _messages = messages;
-        _maxLength = options.Value.MaxMessageLength;
+        _options = options.Value;
     }
 
     public string Action => ProtocolNames.MessageAction;
@@ -35,7 +35,7 @@ internal sealed class MessageActionHandler : IChatActionHandler
     {
         var (connectionId, connection, frame, cancellationToken) = context;
         _delivery.Metrics.MessageReceived();
-        var text = ChatText.Validate(frame, _maxLength);
+        var text = ChatText.Validate(frame, _options);
         var replyTo = ChatText.Optional(frame.ReplyTo, frame, FrameFields.ReplyTo, "replyTo");
         MessageReference? parent = null;
         if (replyTo is not null)

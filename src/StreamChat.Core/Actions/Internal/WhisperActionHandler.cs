@@ -54,7 +54,7 @@ internal sealed class WhisperActionHandler : IChatActionHandler
         var (connectionId, connection, frame, cancellationToken) = context;
         var sender = connection!;
         var toUserId = ChatText.Required(frame.ToUserId, frame, FrameFields.ToUserId, "toUserId");
-        var text = ChatText.Validate(frame, _options.MaxMessageLength);
+        var text = ChatText.Validate(frame, _options);
         var messageId = _ids.Next();
 
         var standing = await _sanctions.GetStandingAsync(sender.StreamId, sender.UserId, cancellationToken).ConfigureAwait(false);

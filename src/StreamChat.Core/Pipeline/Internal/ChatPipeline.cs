@@ -10,11 +10,9 @@ using StreamChat.Core.Protocol.Internal;
 
 namespace StreamChat.Core.Pipeline.Internal;
 
-/// <summary>
-/// Parses and dispatches: a handshake goes through identity validation and the policy chain to the store; a frame is
-/// parsed and handed to the handler of its action (as SignalR's DefaultHubDispatcher does). Failures are answered here
-/// and nowhere else: a <see cref="ChatException"/> as its own error, anything else as <c>internal_error</c>.
-/// </summary>
+/// <summary>Parses and dispatches: a handshake goes through identity rules and the policy chain to the store; a frame to the
+/// handler of its action (as SignalR's DefaultHubDispatcher does). Failures are answered here and nowhere else: a
+/// <see cref="ChatException"/> as its own error, anything else as <c>internal_error</c>.</summary>
 internal sealed partial class ChatPipeline : IChatPipeline
 {
     private readonly FrozenDictionary<string, IChatActionHandler> _handlers;
@@ -122,6 +120,10 @@ internal sealed partial class ChatPipeline : IChatPipeline
             await _delivery.SendErrorAsync(connectionId, ChatErrorCode.InternalError, text, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask BinaryFrameAsync(string connectionId, CancellationToken cancellationToken = default) =>
+        _delivery.SendErrorAsync(connectionId, ChatErrorCode.BinaryFrame, "Frames must be UTF-8 JSON sent as text; binary frames are not read.", cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisconnectAsync(string connectionId, CancellationToken cancellationToken = default)
