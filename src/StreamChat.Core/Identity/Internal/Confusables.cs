@@ -17,7 +17,7 @@ internal static class Confusables
     public static string Skeleton(string text)
     {
         var map = Prototypes.Value;
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = StreamChat.Core.Internal.WellFormedText.Scrub(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var rune in decomposed.EnumerateRunes())
         {

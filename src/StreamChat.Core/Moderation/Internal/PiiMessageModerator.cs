@@ -55,7 +55,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     private ModerationResult Check(string original)
     {
         // Full-width digits and @ are folded so they cannot dodge the rules.
-        var text = System.Text.Ascii.IsValid(original) ? original : original.Normalize(NormalizationForm.FormKC);
+        var text = System.Text.Ascii.IsValid(original) ? original : StreamChat.Core.Internal.WellFormedText.Scrub(original).Normalize(NormalizationForm.FormKC);
 
         // Numbers spelled as words and addresses spaced letter by letter are read as written plainly; a redaction then
         // shows the plain form around the mask.
@@ -175,29 +175,55 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
         if (runs is not null && ActionFor(Kind.Phone) != PiiAction.Allow)
         {
-            // Written in international form ("+44 7700 900123") a number is a phone number to any reader, even
-            // in ranges libphonenumber does not call valid (reserved or newly assigned ones); so with a '+' in
-            // the text one POSSIBLE pass keeps those and, of the rest, what libphonenumber calls valid.
-            var international = text.Contains('+', StringComparison.Ordinal);
-            var leniency = international ? PhoneNumberUtil.Leniency.POSSIBLE : PhoneNumberUtil.Leniency.VALID;
-            foreach (var match in _phoneNumbers.FindNumbers(text, _options.DefaultPhoneRegion, leniency, long.MaxValue))
+            // Each run is parsed on its own, not the text given to libphonenumber's finder: the finder costs about
+            // eleven microseconds for any text with a run of digits in it (ten times a short message), and given a
+            // long run of spread-out digits it tries every inner grouping (a hundred times; issue 19). A parse costs one.
+            // Written in international form ("+44 7700 900123") a number is a phone number to any reader, even in
+            // ranges libphonenumber does not call valid (reserved or newly assigned ones); a national one must be valid
+            // in the default region, and not named as something else, a count, a date or a list of years.
+            foreach (var digitRun in runs)
             {
-                var isPhone = international && match.RawString.StartsWith('+')
-                    || (!FollowsNumberContext(text, match.Start) && !IsNotAPhone(runs, match.Start) && (!international || _phoneNumbers.IsValidNumber(match.Number)));
-                if (isPhone && !Overlaps(found, match.Start, match.Length))
+                if (digitRun.Digits.Length > MaxPhoneRunDigits)
                 {
-                    found.Add((match.Start, match.Length, Kind.Phone));
+                    continue;
+                }
+
+                var plus = AfterPlus(text, digitRun);
+                var isPhone = plus
+                    ? StartsWithCountryCode(digitRun.Digits) && IsPossibleInternational(digitRun.Digits)
+                    : !digitRun.TouchesLetter && !digitRun.HasSlash && !FollowsNumberContext(text, digitRun.Start) && !IsNotAPhone(digitRun)
+                        && IsValidIn(digitRun.Digits, _options.DefaultPhoneRegion);
+                if (isPhone)
+                {
+                    var start = plus ? text.LastIndexOf('+', digitRun.Start) : digitRun.Start;
+                    if (!Overlaps(found, start, digitRun.End - start))
+                    {
+                        found.Add((start, digitRun.End - start, Kind.Phone));
+                    }
+
+                    if (ActionFor(Kind.Phone) == PiiAction.Block)
+                    {
+                        // Blocked for one number; the rest need not be found (a message of twenty costs what one does).
+                        return found;
+                    }
                 }
             }
 
             // What libphonenumber's finder does not take: national formats of the other configured regions
             // ("07700 900123", "06 12 34 56 78", "010-1234-5678") and numbers written digit by digit or with
             // underscores ("6 4 6 - 5 5 5 - 0 1 4 2"). Each run is parsed once per calling code, not the text once per region.
+            // A run costs about a microsecond per region it could be a number of, so a message gets one such check per
+            // hundred characters (and one at least); the default region's numbers were all checked by the pass above.
+            var regionChecks = 1 + (text.Length / 100);
             foreach (var candidate in runs)
             {
-                if (IsPhoneCandidate(text, candidate) && !Overlaps(found, candidate.Start, candidate.End - candidate.Start) && IsValidInSomeRegion(candidate.Digits))
+                if (regionChecks > 0 && !AfterPlus(text, candidate) && IsPhoneCandidate(text, candidate) && !Overlaps(found, candidate.Start, candidate.End - candidate.Start))
                 {
-                    found.Add((candidate.Start, candidate.End - candidate.Start, Kind.Phone));
+                    regionChecks--;
+                    if (IsValidInSomeRegion(candidate.Digits))
+                    {
+                        found.Add((candidate.Start, candidate.End - candidate.Start, Kind.Phone));
+                    }
                 }
             }
         }
@@ -279,24 +305,112 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     private static bool IsSsnShaped(DigitRun run) =>
         run.GroupCount == 3 && run.GroupLength(0) == 3 && run.GroupLength(1) == 2 && run.GroupLength(2) == 4;
 
-    private bool IsValidInSomeRegion(string digits)
+    /// <summary>
+    /// Whether <paramref name="digits"/> can be a national number of <paramref name="region"/> by length alone (with or
+    /// without its national prefix), read from libphonenumber's metadata; regions whose prefix is a pattern
+    /// (carrier codes: BR, JP, KR, AU) are always parsed. Parsing costs a microsecond; this, a few nanoseconds.
+    /// </summary>
+    private bool FitsRegion(string digits, string region)
     {
-        foreach (var region in _phoneRegions)
+        var metadata = _phoneNumbers.GetMetadataForRegion(region);
+        if (metadata is null || metadata.NationalPrefixForParsing.Contains('(', StringComparison.Ordinal))
         {
-            try
+            return true;
+        }
+
+        var lengths = metadata.GeneralDesc.PossibleLengthList;
+        if (lengths.Contains(digits.Length) && (metadata.NationalPrefix.Length == 0 || region == _options.DefaultPhoneRegion || WrittenWithoutTrunkPrefix.Contains(region)))
+        {
+            return true;
+        }
+
+        foreach (var prefix in metadata.NationalPrefixForParsing.Split('|'))
+        {
+            if (prefix.Length > 0 && digits.StartsWith(prefix, StringComparison.Ordinal) && lengths.Contains(digits.Length - prefix.Length))
             {
-                if (_phoneNumbers.IsValidNumber(_phoneNumbers.Parse(digits, region)))
-                {
-                    return true;
-                }
-            }
-            catch (NumberParseException)
-            {
-                // Too short or too long for this region's plan: not a number here.
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>"+44 ...": a run written in international form, which the first pass has judged (a national format never has a '+').</summary>
+    private static bool AfterPlus(string text, DigitRun run)
+    {
+        var from = Math.Max(0, run.Start - 2);
+        return text.AsSpan(from, run.Start - from).Contains('+');
+    }
+
+    /// <summary>
+    /// Regions whose numbers are commonly written at home without the trunk prefix ("98765 43210" in India, "(11) 91234-5678"
+    /// in Brazil). Elsewhere (GB, DE, FR, AU, JP, KR, ...) a national number is written with its 0, so a run without one is
+    /// not parsed for those regions: each parse costs a microsecond, and a message is not to cost three times ordinary
+    /// chat because it holds a digit group (issue 19).
+    /// </summary>
+    private static readonly HashSet<string> WrittenWithoutTrunkPrefix = new(StringComparer.Ordinal) { "IN", "BR", "US", "CA" };
+
+    /// <summary>Whether the first one to three digits are a country calling code libphonenumber knows.</summary>
+    private bool StartsWithCountryCode(string digits)
+    {
+        var code = 0;
+        for (var i = 0; i < Math.Min(3, digits.Length); i++)
+        {
+            code = (code * 10) + (digits[i] - '0');
+            if (code > 0 && _phoneNumbers.GetRegionCodeForCountryCode(code) != "ZZ")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The most digits a run libphonenumber is asked about may hold: 15 (E.164) and a short extension.</summary>
+    private const int MaxPhoneRunDigits = 20;
+
+    private bool IsValidInSomeRegion(string digits)
+    {
+        foreach (var region in _phoneRegions)
+        {
+            if (IsValidIn(digits, region))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsValidIn(string digits, string region)
+    {
+        if (!FitsRegion(digits, region))
+        {
+            return false;
+        }
+
+        try
+        {
+            return _phoneNumbers.IsValidNumber(_phoneNumbers.Parse(digits, region));
+        }
+        catch (NumberParseException)
+        {
+            // Too short or too long for this region's plan: not a number here.
+            return false;
+        }
+    }
+
+    /// <summary>"+" and these digits: a number libphonenumber calls possible for its calling code.</summary>
+    private bool IsPossibleInternational(string digits)
+    {
+        try
+        {
+            return _phoneNumbers.IsPossibleNumber(_phoneNumbers.Parse("+" + digits, "ZZ"));
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Card numbers split by any common separator; a run longer than a card ("4111 1111 1111 1111 12/28") is tried group by group.</summary>
@@ -566,8 +680,11 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return text.Contains("mail", StringComparison.OrdinalIgnoreCase) || text.Contains("contact", StringComparison.OrdinalIgnoreCase) || text.Contains("write", StringComparison.OrdinalIgnoreCase);
     }
 
-    // local part (words joined by dots, "dot" or underscores), an "at" of some kind, a domain, then one or more "dot" + label.
-    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z0-9_%+\-]+(?:(?:\s*\.\s*|\s+dot\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+underscore\s+)[A-Za-z0-9_%+\-]+)*(?<at>\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+|\s+arroba\s+|\s+@\s*|\s*@\s+)(?<domain>[A-Za-z0-9\-]+)(?:(?:\s+dot\s+|\s+ponto\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+\.\s*|\s*\.\s+|\.)(?:com|net|org|edu|gov|io|me|tv|co|uk|de|fr|es|it|nl|be|at|ch|ca|au|jp|kr|br|mx|in|ru|pl|se|no|dk|fi|ie|pt|ne|jp|info|biz)\b)+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
+    // local part (up to five words joined by dots, "dot" or underscores), an "at" of some kind, a domain, then one or more
+    // "dot" + label. The bounds keep the work per start position constant: with an open "*" here, text made of "at dot at
+    // dot ..." cost three times an ordinary message of its length (issue 19). For the same reason a local part starts only
+    // where a word does, not after a dot, dash or underscore inside one ("n-i-c-e-(at) ...").
+    [GeneratedRegex(@"(?<![A-Za-z0-9_%+.\-])[A-Za-z0-9_%+\-]{1,64}(?:(?:\s*\.\s*|\s+dot\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+underscore\s+)[A-Za-z0-9_%+\-]{1,64}){0,4}(?<at>\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+|\s+arroba\s+|\s+@\s*|\s*@\s+)(?<domain>[A-Za-z0-9\-]+)(?:(?:\s+dot\s+|\s+ponto\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+\.\s*|\s*\.\s+|\.)(?:com|net|org|edu|gov|io|me|tv|co|uk|de|fr|es|it|nl|be|at|ch|ca|au|jp|kr|br|mx|in|ru|pl|se|no|dk|fi|ie|pt|ne|jp|info|biz)\b)+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
     private static partial Regex SpelledEmailPattern();
 
     // A house number, one to three capitalized name words, a street type: "742 Evergreen Terrace", "55 W Jackson Blvd".

@@ -65,7 +65,8 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
 
             mayHoldPhrase = mayHoldPhrase || _phrases.IsAnchor(token);
             var offset = start + (raw.Length - raw.TrimStart("!|+").Length);
-            if (CheckToken(token, !original.IsEmpty && IsCapitalized(original.Slice(offset, token.Length))))
+            // A single letter is a word only if the list has one; spread-out letters are read joined below.
+            if ((token.Length > 1 || _words.HasSingleLetters) && CheckToken(token, !original.IsEmpty && IsCapitalized(original.Slice(offset, token.Length))))
             {
                 return true;
             }
@@ -128,8 +129,10 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
     }
 
     /// <summary>
-    /// Checks letters that were spread out one by one. Every stretch of three or more is tried, because
-    /// single-letter words sit next to them ("such a f u c k move" joins to "afuckmove"... minus "move").
+    /// Checks letters that were spread out one by one. Stretches of three or more are tried from every position, those that
+    /// could be a listed word read letter by letter (<see cref="WordList.JoinedMatches"/>, at most <see cref="MaxJoinedWord"/>), because
+    /// single-letter words sit next to them ("such a f u c k move" joins to "afuckmove"). Bounded this way, a message
+    /// of nothing but spread-out letters and digits costs about what ordinary text of its length does (issue 19).
     /// </summary>
     private bool CheckJoined(ReadOnlySpan<char> letters)
     {
@@ -138,12 +141,12 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
             return false;
         }
 
-        var limit = Math.Min(letters.Length, 32);
-        for (var start = 0; start + 3 <= limit; start++)
+        for (var start = 0; start + 3 <= letters.Length; start++)
         {
-            for (var end = start + 3; end <= limit; end++)
+            var candidates = _words.JoinedMatches(letters[start..], MaxJoinedWord) >> 2;
+            for (var end = start + 3; candidates != 0; end++, candidates >>= 1)
             {
-                if (CheckToken(letters[start..end]))
+                if ((candidates & 1) != 0 && CheckToken(letters[start..end]))
                 {
                     return true;
                 }
@@ -152,6 +155,9 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
 
         return false;
     }
+
+    /// <summary>The longest stretch of spread-out letters read as one word: the longest listed word (12) and some repeats.</summary>
+    private const int MaxJoinedWord = 16;
 
     /// <summary>"Dick", not "dick" or "DICK": how a name is written.</summary>
     private static bool IsCapitalized(ReadOnlySpan<char> word)

@@ -16,6 +16,8 @@ internal sealed class WordList
     private readonly Dictionary<string, Entry[]>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
 #endif
     private readonly Entry[] _stems;
+    private readonly Dictionary<char, Entry[]> _stemsByFirst;
+    private readonly TrieNode _trie;
     private readonly Entry[] _all;
     private readonly Entry[][] _wildcardByLength;
     private readonly Entry[] _wildcardStems;
@@ -43,6 +45,9 @@ internal sealed class WordList
 
         _all = [.. entries];
         _stems = [.. entries.Where(static e => e.IsStem)];
+        _stemsByFirst = _stems.GroupBy(static e => e.Key[0]).ToDictionary(static g => g.Key, static g => g.ToArray());
+        _trie = TrieNode.Build(entries);
+        HasSingleLetters = entries.Exists(static e => e.Key.Length == 1);
         _wildcardStems = [.. entries.Where(static e => e.IsStem && !e.IsVariant)];
         _wildcardByLength = new Entry[MaxTokenLength + 1][];
         for (var length = 0; length <= MaxTokenLength; length++)
@@ -56,6 +61,9 @@ internal sealed class WordList
     }
 
     public int Count => _all.Length;
+
+    /// <summary>Gets a value indicating whether any entry is one letter long (after collapsing repeats).</summary>
+    public bool HasSingleLetters { get; }
 
     // Words one dropped letter away from a listed word that are English (tools/profanity-variants.py finds them in a
     // 275,000-word English list) or common elsewhere in chat (cuny, cnty, cuty, fing, ases, biches, and the Spanish-like
@@ -203,7 +211,13 @@ internal sealed class WordList
             }
         }
 
-        foreach (var stem in _stems)
+        // Stems by first letter: every token (and, for spread-out letters, every stretch of them) comes here.
+        if (!_stemsByFirst.TryGetValue(key[0], out var stems))
+        {
+            return false;
+        }
+
+        foreach (var stem in stems)
         {
             if (key.StartsWith(stem.Key) && RunsCover(runs[..stem.Runs.Length], stem.Runs))
             {
@@ -212,6 +226,180 @@ internal sealed class WordList
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Which stretches of spread-out letters starting at <paramref name="letters"/>[0] can be a listed word or
+    /// misspelling, reading each character as every letter it may stand for ("4" as a, "y" as y or i, "1" as i or l, a
+    /// masking symbol as any letter or none, at most two of those): bit <c>n - 1</c> is set when the stretch of
+    /// <c>n</c> characters may be one. Only those are checked, so letters spread out one by one, tried from every
+    /// position, cost work linear in the message (issue 19).
+    /// </summary>
+    public ulong JoinedMatches(ReadOnlySpan<char> letters, int maxLength)
+    {
+        maxLength = Math.Min(Math.Min(maxLength, letters.Length), 64);
+        var all = maxLength == 64 ? ulong.MaxValue : (1UL << maxLength) - 1;
+        if (letters.Length > 1 && letters[0] == 'p' && letters[1] == 'h')
+        {
+            return all; // "ph" for f ("phuk")
+        }
+
+        var masks = 0;
+        var matches = 0UL;
+        var current = t_current ??= new List<(TrieNode Node, char Last)>(8);
+        var next = t_next ??= new List<(TrieNode Node, char Last)>(8);
+        current.Clear();
+        current.Add((_trie, '\0'));
+        for (var k = 0; k < maxLength; k++)
+        {
+            var c = letters[k];
+            if (k > 0 && c == letters[k - 1] && c is not ('1' or '|' or '@' or '\u20ac' or 'y') && char.IsAsciiLetterLower(TextFolding.MapLeet(c)))
+            {
+                // A letter repeated ("f u u u c k"): every reading stays where it is, and so does whether it is a word.
+                matches |= (matches >> (k - 1) & 1) << k;
+                continue;
+            }
+
+            next.Clear();
+            if (TextFolding.UpsideDownMarks.Contains(c))
+            {
+                return matches | (all & ~((1UL << k) - 1)); // read turned around: no prefix to follow
+            }
+
+            if (c is '%' or '*' or '#')
+            {
+                // A mask stands for any letter, or none; a stretch with three masks is not read as a word (its
+                // readings multiply), so "f * c k" and "s * * t" are, and "* a * b * c" is not tried to its end.
+                if (++masks > MaxMasks)
+                {
+                    return matches;
+                }
+
+                foreach (var (node, last) in current)
+                {
+                    Add(next, node, last); // the symbol masks the last letter again, or is dropped
+                    foreach (var (letter, child) in node.Children)
+                    {
+                        if (letter != last)
+                        {
+                            Add(next, child, letter);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                var mapped = TextFolding.MapLeet(c);
+                if (!char.IsAsciiLetterLower(mapped))
+                {
+                    return matches; // a character no listed word holds ("2", "6", a letter of another script)
+                }
+
+                foreach (var (node, last) in current)
+                {
+                    Step(next, node, last, mapped);
+                    var other = c switch { '1' or '|' => 'l', '@' => 'u', '\u20ac' => 'c', 'y' when k > 0 => 'i', _ => '\0' };
+                    if (other != '\0')
+                    {
+                        Step(next, node, last, other);
+                    }
+                }
+            }
+
+            if (next.Count == 0)
+            {
+                return matches;
+            }
+
+            if (next.Count > MaxReadings)
+            {
+                return matches | (all & ~((1UL << k) - 1));
+            }
+
+            // A stem ("fuck*") needs no more: the stretch that ends where the stem does is a match already.
+            foreach (var (node, _) in next)
+            {
+                if (node.IsEnd)
+                {
+                    matches |= 1UL << k;
+                    break;
+                }
+            }
+
+            (current, next) = (next, current);
+        }
+
+        return matches;
+    }
+
+    // The readings followed by JoinedMatches, kept per thread: it runs for every position of spread-out letters.
+    [ThreadStatic]
+    private static List<(TrieNode Node, char Last)>? t_current;
+
+    [ThreadStatic]
+    private static List<(TrieNode Node, char Last)>? t_next;
+
+    /// <summary>The most ways of reading a stretch followed at once before <see cref="JoinedMatches"/> stops pruning.</summary>
+    private const int MaxReadings = 256;
+
+    /// <summary>The most masking symbols (<c>* # %</c>) a stretch of spread-out letters is read through.</summary>
+    private const int MaxMasks = 2;
+
+    private static void Step(List<(TrieNode Node, char Last)> next, TrieNode node, char last, char letter)
+    {
+        if (letter == last)
+        {
+            Add(next, node, last); // a repeated letter ("f u u c k"): keys are run-length collapsed
+        }
+        else if (node.Children.TryGetValue(letter, out var child))
+        {
+            Add(next, child, letter);
+        }
+    }
+
+    private static void Add(List<(TrieNode Node, char Last)> states, TrieNode node, char last)
+    {
+        foreach (var (n, l) in states)
+        {
+            if (ReferenceEquals(n, node) && l == last)
+            {
+                return;
+            }
+        }
+
+        states.Add((node, last));
+    }
+
+    /// <summary>A trie over every entry's collapsed key.</summary>
+    private sealed class TrieNode
+    {
+        public Dictionary<char, TrieNode> Children { get; } = [];
+
+        /// <summary>Gets or sets a value indicating whether an entry's key ends here.</summary>
+        public bool IsEnd { get; set; }
+
+        public static TrieNode Build(IEnumerable<Entry> entries)
+        {
+            var root = new TrieNode();
+            foreach (var entry in entries)
+            {
+                var node = root;
+                foreach (var c in entry.Key)
+                {
+                    if (!node.Children.TryGetValue(c, out var child))
+                    {
+                        child = new TrieNode();
+                        node.Children[c] = child;
+                    }
+
+                    node = child;
+                }
+
+                node.IsEnd = true;
+            }
+
+            return root;
+        }
     }
 
     /// <summary>Run-length collapses <paramref name="word"/>: <c>fuuuck</c> gives key <c>fuck</c> and runs 1,3,1,1.</summary>

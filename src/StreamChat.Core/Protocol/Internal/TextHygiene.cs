@@ -12,6 +12,17 @@ internal static class TextHygiene
     /// <summary>Returns the clean text, or <see langword="null"/> when it must be refused under <see cref="ControlCharacterHandling.Refuse"/>.</summary>
     public static string? Clean(string text, TextOptions options)
     {
+        if (StreamChat.Core.Internal.WellFormedText.IndexOfLoneSurrogate(text) >= 0)
+        {
+            // Half of a surrogate pair is no character at all (the wire parser refuses it; a caller may not).
+            if (options.ControlCharacters == ControlCharacterHandling.Refuse)
+            {
+                return null;
+            }
+
+            text = StreamChat.Core.Internal.WellFormedText.Scrub(text, string.Empty);
+        }
+
         var firstUnsafe = IndexOfUnsafe(text);
         if (firstUnsafe >= 0)
         {
