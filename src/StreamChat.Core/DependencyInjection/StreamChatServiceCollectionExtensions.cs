@@ -139,7 +139,8 @@ public static class StreamChatServiceCollectionExtensions
         services.TryAddSingleton<MessagePublisher>();
         services.TryAddSingleton<ChatPolicyChain>();
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ChatDelivery>(sp, RequiredBroadcaster(sp)));
-        services.TryAddSingleton<IChatPipeline, ChatPipeline>();
+        services.TryAddSingleton<ChatPipeline>();
+        services.TryAddSingleton<IChatPipeline, TracingChatPipeline>();
 
         return builder;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StreamChat.Core.Diagnostics.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Protocol;
 
@@ -32,6 +33,7 @@ internal sealed partial class ModerationRunner
     /// <summary>Moderates <paramref name="context"/>; returns the decision and the text to deliver if it is not a block.</summary>
     public async ValueTask<(ModerationResult Verdict, string Text)> RunAsync(ModerationContext context, CancellationToken cancellationToken)
     {
+        using var activity = ChatTracing.Start(ChatTracing.Moderation, context.ConnectionId);
         var original = context.Text;
         var verdict = ModerationResult.Allowed;
         var redaction = ModerationResult.Allowed;
@@ -87,6 +89,8 @@ internal sealed partial class ModerationRunner
         }
 
         await AuditAsync(context, verdict, original, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("streamchat.moderation.outcome", verdict.IsBlocked ? "blocked" : verdict.IsRedacted ? "redacted" : "allowed");
+        activity?.SetTag("streamchat.moderation.rule", verdict.Rule);
         return (verdict, context.Text);
     }
 

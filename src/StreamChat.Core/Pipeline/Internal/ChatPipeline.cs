@@ -1,8 +1,10 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamChat.Core.Actions.Internal;
 using StreamChat.Core.Connections;
+using StreamChat.Core.Diagnostics.Internal;
 using StreamChat.Core.Identity.Internal;
 using StreamChat.Core.Internal;
 using StreamChat.Core.Protocol;
@@ -10,9 +12,8 @@ using StreamChat.Core.Protocol.Internal;
 
 namespace StreamChat.Core.Pipeline.Internal;
 
-/// <summary>Parses and dispatches: a handshake goes through identity rules and the policy chain to the store; a frame to the
-/// handler of its action (as SignalR's DefaultHubDispatcher does). Failures are answered here and nowhere else: a
-/// <see cref="ChatException"/> as its own error, anything else as <c>internal_error</c>.</summary>
+/// <summary>Parses and dispatches (as SignalR's DefaultHubDispatcher does): a handshake through identity rules and policies to the store, a
+/// frame to its action's handler. Failures are answered here only: <see cref="ChatException"/> as its error, others as <c>internal_error</c>.</summary>
 internal sealed partial class ChatPipeline : IChatPipeline
 {
     private readonly FrozenDictionary<string, IChatActionHandler> _handlers;
@@ -114,16 +115,14 @@ internal sealed partial class ChatPipeline : IChatPipeline
         {
             // Any failure becomes internal_error for the sender; the connection stays usable.
             Log.FrameFailed(_logger, connectionId, ex);
-            var text = _options.IncludeExceptionDetails
-                ? $"An unexpected error occurred: {ex.GetType().Name}: {ex.Message}"
-                : "An unexpected error occurred. Try again.";
+            ChatTracing.Fail(Activity.Current, ex);
+            var text = _options.IncludeExceptionDetails ? $"An unexpected error occurred: {ex.GetType().Name}: {ex.Message}" : "An unexpected error occurred. Try again.";
             await _delivery.SendErrorAsync(connectionId, ChatErrorCode.InternalError, text, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask BinaryFrameAsync(string connectionId, CancellationToken cancellationToken = default) =>
-        _delivery.SendErrorAsync(connectionId, ChatErrorCode.BinaryFrame, "Frames must be UTF-8 JSON sent as text; binary frames are not read.", cancellationToken);
+    public ValueTask BinaryFrameAsync(string connectionId, CancellationToken cancellationToken = default) => _delivery.SendErrorAsync(connectionId, ChatErrorCode.BinaryFrame, "Frames must be UTF-8 JSON sent as text; binary frames are not read.", cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisconnectAsync(string connectionId, CancellationToken cancellationToken = default)
@@ -183,6 +182,7 @@ internal sealed partial class ChatPipeline : IChatPipeline
             throw new ChatException(ChatErrorCode.UnknownAction, _unknownAction);
         }
 
+        Activity.Current?.SetTag(ChatTracing.RpcMethod, frame.Action);
         ChatConnection? connection = null;
         if (handler.NeedsConnection)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StreamChat.Core.Diagnostics.Internal;
 using StreamChat.Core.Messages;
 using StreamChat.Core.Moderation;
 using StreamChat.Core.Moderation.Internal;
@@ -42,9 +43,13 @@ internal sealed partial class MessagePublisher
         // A shadow-banned sender's message is stored hidden and reaches their own connections only; they are not told.
         var hidden = context.Standing.IsShadowBanned;
         var message = new ChatMessage(context.MessageId, connection.StreamId, connection.UserId, connection.Username, text, _timeProvider.GetUtcNow()) { Hidden = hidden, ReplyTo = context.ReplyTo };
-        await _messages.AddAsync(message, cancellationToken).ConfigureAwait(false);
+        using (var store = ChatTracing.Start(ChatTracing.Store, connection.ConnectionId))
+        {
+            await _messages.AddAsync(message, cancellationToken).ConfigureAwait(false);
+        }
 
         var bytes = ChatDelivery.Serialize(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);
+        using var broadcast = ChatTracing.Start(ChatTracing.Broadcast, connection.ConnectionId);
         if (hidden)
         {
             await _delivery.SendToUserAsync(connection.StreamId, connection.UserId, bytes, cancellationToken).ConfigureAwait(false);
@@ -53,6 +58,7 @@ internal sealed partial class MessagePublisher
         else
         {
             var delivered = await _delivery.BroadcastAsync(connection.StreamId, bytes, null, cancellationToken).ConfigureAwait(false);
+            broadcast?.SetTag("streamchat.recipients", delivered);
             _delivery.Metrics.MessageDelivered(delivered);
             Log.MessageDelivered(_logger, connection.ConnectionId, context.MessageId, delivered);
         }
