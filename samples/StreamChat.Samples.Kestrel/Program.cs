@@ -44,6 +44,10 @@ if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
     chat.AddStackExchangeRedis(builder.Configuration.GetSection("StreamChatRedis"));
 }
 
+// Health: the DynamoDB and Redis checks (registered by AddDynamoDbStores and AddStackExchangeRedis) answer at /healthz;
+// on the in-memory default there is nothing to check and it answers Healthy.
+builder.Services.AddHealthChecks();
+
 var app = builder.Build();
 
 if (sample.GetValue<bool>("ProvisionTables"))
@@ -54,6 +58,7 @@ if (sample.GetValue<bool>("ProvisionTables"))
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapStreamChat("/chat");
+app.MapHealthChecks("/healthz");
 
 await app.RunAsync();
 

@@ -83,6 +83,14 @@ public static class StreamChatDynamoDbBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ISanctionStore>(static sp => sp.GetRequiredService<DynamoDbSanctionStore>()));
         services.Replace(ServiceDescriptor.Singleton<IRateLimitCounter>(static sp => sp.GetRequiredService<DynamoDbRateLimitCounter>()));
         services.Replace(ServiceDescriptor.Singleton<IUserTrust>(static sp => sp.GetRequiredService<DynamoDbUserTrust>()));
+
+        // A health check the host maps where it wants (MapHealthChecks); registered once however often this is called.
+        if (!services.Any(static d => d.ServiceType == typeof(DynamoDbHealthCheck)))
+        {
+            services.AddSingleton<DynamoDbHealthCheck>();
+            services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DynamoDbConstants.HealthCheckName, tags: ["streamchat", "ready"], timeout: TimeSpan.FromSeconds(5));
+        }
+
         return builder;
     }
 

@@ -9,6 +9,7 @@ internal static class DynamoDbConstants
     public const string DefaultUserIndex = "streamUser-index";
     public const string DefaultSanctionsTable = "chat-sanctions";
     public const string DefaultRateLimitsTable = "chat-rate-limits";
+    public const string HealthCheckName = "streamchat-dynamodb";
 
     // Attribute names.
     public const string ConnectionId = "connectionId";

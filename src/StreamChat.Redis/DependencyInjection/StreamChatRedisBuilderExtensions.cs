@@ -95,6 +95,11 @@ public static class StreamChatRedisBuilderExtensions
         services.TryAddSingleton<RedisFoldStore>();
         services.TryAddSingleton<RedisSanctionStore>();
         services.TryAddSingleton<RedisUserTrust>();
+        if (!services.Any(static d => d.ServiceType == typeof(RedisHealthCheck)))
+        {
+            services.AddSingleton<RedisHealthCheck>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("streamchat-redis", tags: ["streamchat", "ready"], timeout: TimeSpan.FromSeconds(5));
+        }
 
         // The host's own broadcaster delivers to this node's sockets, and the node's own counter counts while Redis
         // is unreachable: both are kept, under a key, and wrapped.
