@@ -89,6 +89,29 @@ public sealed class ApiGatewayBroadcasterTests
         Assert.False(api.Posts.ContainsKey("sender"));
     }
 
+    // Issue 19's fault matrix: a Management API that does not answer costs that one recipient its frame after the
+    // request time-out and its retries, never the broadcast to the others, and the connection is not taken for gone.
+    [Fact]
+    public async Task SendToStreamAsync_ARecipientThatTimesOut_MissesTheFrame_TheOthersGetIt_AndItIsNotGone()
+    {
+        await using var api = await ManagementApiStandIn.StartAsync();
+        await using var provider = Build(api, StoreWith("ok-1", "slow-1", "ok-2", "sender"), o =>
+        {
+            o.RequestTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetries = 1;
+        });
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await provider.GetRequiredService<IChatBroadcaster>().SendToStreamAsync("live", new byte[] { 123, 125 }, exceptConnectionId: "sender").DefaultTimeout();
+
+        Assert.Equal(2, result.Delivered);
+        Assert.Empty(result.GoneConnectionIds);
+        Assert.Equal(1, api.Posts["ok-1"]);
+        Assert.Equal(1, api.Posts["ok-2"]);
+        Assert.Equal(2, api.Posts["slow-1"]); // the first attempt and one retry
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"The broadcast took {stopwatch.Elapsed}.");
+    }
+
     [Fact]
     public async Task Pipeline_OnApiGateway_GoneConnectionIsRemovedAndTheOthersSeeUserLeft()
     {

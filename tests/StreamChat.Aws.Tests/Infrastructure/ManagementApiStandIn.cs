@@ -153,6 +153,12 @@ internal sealed class ManagementApiStandIn : IAsyncDisposable
             {
                 await ErrorAsync(context, 500, "InternalServerErrorException", "Internal server error.");
             }
+            else if (id.StartsWith("slow-", StringComparison.Ordinal))
+            {
+                // An endpoint that does not answer in time: the client's time-out decides.
+                await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ContinueWith(static _ => { }, TaskScheduler.Default);
+                context.Response.StatusCode = 200;
+            }
             else
             {
                 context.Response.StatusCode = 200;
