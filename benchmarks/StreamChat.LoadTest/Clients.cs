@@ -22,6 +22,9 @@ internal abstract class ChatClient : IAsyncDisposable
 
     public abstract Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken);
 
+    /// <summary>Gets a value indicating whether the connection is still open (the soak counts the ones it holds).</summary>
+    public abstract bool IsOpen { get; }
+
     public abstract Task PublishAsync(string text);
 
     public abstract ValueTask DisposeAsync();
@@ -40,6 +43,8 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task? _receive;
+
+    public override bool IsOpen => _socket.State == WebSocketState.Open;
 
     public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
     {
@@ -156,6 +161,8 @@ internal sealed class SignalRChatClient(string streamId, Recorder recorder) : Ch
 {
     private HubConnection? _connection;
     private volatile bool _disposing;
+
+    public override bool IsOpen => _connection?.State == HubConnectionState.Connected;
 
     public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@
 //
 //   dotnet run -c Release --project benchmarks/StreamChat.LoadTest -- run --target streamchat --url ws://127.0.0.1:5000/chat \
 //       --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20 --server-pid 1234
-//   modes: run | capacity | idle | churn | joinstorm        (see README in benchmarks/ or docs/performance.md)
+//   modes: run | capacity | idle | churn | soak | joinstorm        (see README in benchmarks/ or docs/performance.md)
 using System.Text.Json;
 using StreamChat.LoadTest;
 
@@ -22,8 +22,9 @@ var result = options.Mode switch
     "capacity" => await Scenarios.CapacityAsync(options),
     "idle" => await Scenarios.IdleAsync(options),
     "churn" => await Scenarios.ChurnAsync(options),
+    "soak" => await Scenarios.SoakAsync(options),
     "joinstorm" => await Scenarios.JoinStormAsync(options),
-    _ => throw new ArgumentException("mode must be run, capacity, idle, churn or joinstorm"),
+    _ => throw new ArgumentException("mode must be run, capacity, idle, churn, soak or joinstorm"),
 };
 Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, ResultJson.Default.DictionaryStringDouble));
 return 0;

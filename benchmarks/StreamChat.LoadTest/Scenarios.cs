@@ -328,6 +328,58 @@ internal static class Scenarios
         return result;
     }
 
+    /// <summary>
+    /// A soak (issue 19): N connections held over the streams for the whole run while others connect and leave at
+    /// --churn-rate (each living 1 s) and the publishers send at --rate, for --duration seconds in one-minute windows.
+    /// After each window the server's resident memory, open files and threads and the window's delivery p99 are
+    /// printed, so a leak or a slow drift shows as a trend, not as one figure.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> SoakAsync(LoadOptions options)
+    {
+        var recorder = new Recorder();
+        var (clients, connectRate, failed) = await ConnectAsync(options, recorder, options.Connections, "soak");
+        Print($"soak: {clients.Count} held connections ({failed} failed, {connectRate:0} per second)");
+        Print("window | held | churned | delivered | p99 ms | max ms | errors | server rss MB | open files | threads");
+        var windows = (int)Math.Max(1, Math.Ceiling(options.Duration / 60));
+        var rows = new List<(double P99, double RssMb, double Files, double Threads)>();
+        long churned = 0;
+        for (var w = 0; w < windows; w++)
+        {
+            var seconds = Math.Min(60, options.Duration - (w * 60));
+            var publish = PublishAsync(clients, options.Publishers, options.Rate, seconds, recorder);
+            var churn = ChurnPhaseAsync(options, seconds, (w + 1) * 1_000_000, recorder);
+            await Task.WhenAll(publish, churn);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the window's last deliveries
+            churned += churn.Result;
+            var window = recorder.Swap();
+            var stats = ProcessStats.Read(options.ServerPid);
+            var held = clients.Count(c => c.IsOpen);
+            var row = (window.Percentile(99), stats is { } st ? st.RssKb / 1024.0 : double.NaN, stats?.OpenFiles ?? double.NaN, stats?.Threads ?? double.NaN);
+            rows.Add(row);
+            Print($"{w + 1} | {held} | {churn.Result} | {window.DeliveredCount} | {row.Item1:0.0} | {window.MaxMs:0.0} | {window.ErrorCount} | {row.Item2:0.0} | {row.Item3:0} | {row.Item4:0}");
+        }
+
+        var result = new Dictionary<string, double>
+        {
+            ["held"] = clients.Count(c => c.IsOpen),
+            ["connect_failures"] = failed,
+            ["churned"] = churned,
+            ["windows"] = rows.Count,
+            ["p99_first_ms"] = rows[0].P99,
+            ["p99_last_ms"] = rows[^1].P99,
+            ["p99_max_ms"] = rows.Max(r => r.P99),
+            ["rss_first_mb"] = rows[0].RssMb,
+            ["rss_last_mb"] = rows[^1].RssMb,
+            ["rss_max_mb"] = rows.Max(r => r.RssMb),
+            ["files_first"] = rows[0].Files,
+            ["files_last"] = rows[^1].Files,
+            ["threads_last"] = rows[^1].Threads,
+        };
+        await CloseAllAsync(clients, recorder);
+        Report(options, result, recorder);
+        return result;
+    }
+
     /// <summary>Waits for closed connections to finish on the server, then forces a full GC in it and reads its state.</summary>
     private static async Task<(ProcessStats? Stats, double? HeapMb)> SettledAsync(int? pid)
     {

@@ -19,4 +19,11 @@ internal interface IChatTestHost : IAsyncDisposable
     /// on a frame over 32 KB with 1009), or <see langword="null"/> where the chat answers it (<c>frame_too_large</c>).
     /// </summary>
     int? OversizedFrameCloseCode => null;
+
+    /// <summary>
+    /// The close code a text frame that is not valid UTF-8 gets before it reaches the chat (RFC 6455 section 8.1: the
+    /// endpoint fails the connection, 1007, as .NET's WebSocket does on Kestrel), or <see langword="null"/> where the
+    /// chat sees it and answers <c>invalid_json</c> (API Gateway hands text frames over as strings).
+    /// </summary>
+    int? InvalidUtf8TextFrameCloseCode => null;
 }

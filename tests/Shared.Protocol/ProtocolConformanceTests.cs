@@ -196,6 +196,29 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
         await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
     }
 
+    // Issue 19: invalid UTF-8 in a text frame: where the chat sees it, it is not JSON; on a WebSocket the endpoint itself
+    // fails the connection with 1007, as RFC 6455 requires (the binary-frame case above is the same on every host).
+    [Fact]
+    public async Task TextFrame_NotUtf8_GetsInvalidJson_ConnectionStaysUsable_StreamSeesNothing()
+    {
+        await using var alice = await Host.ConnectAsync("s1", "alice", "Alice");
+        await using var bob = await Host.ConnectAsync("s1", "bob", "Bob");
+        await alice.ReceiveAsync("user_joined");
+
+        await alice.SendRawAsync(new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}' });
+
+        if (Host.InvalidUtf8TextFrameCloseCode is { } closeCode)
+        {
+            Assert.Equal(closeCode, await alice.ClosedByServerAsync());
+            await bob.ReceiveAsync("user_left");
+            Assert.Empty(await bob.DrainAsync());
+            return;
+        }
+
+        Assert.Equal("invalid_json", (await alice.ReceiveAsync("error")).GetProperty("code").GetString());
+        await ProtocolAssert.StillUsableAndNothingLeakedAsync(alice, bob);
+    }
+
     // Issue 19: a display name must show a letter or digit, and may not impersonate someone already in the stream.
     [Theory]
     [InlineData("\u3164\u3164\u3164")]

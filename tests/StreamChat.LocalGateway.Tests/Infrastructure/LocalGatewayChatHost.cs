@@ -33,6 +33,9 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
     /// <summary>DeleteConnection closes the socket normally.</summary>
     public int? BanCloseCode => 1000;
 
+    /// <summary>Gets 1007: .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
+    public int? InvalidUtf8TextFrameCloseCode => 1007;
+
     public int? OversizedFrameCloseCode => 1009;
 
     /// <summary>Gets or sets a value indicating whether disposing checks that no DynamoDB request was refused for a missing grant.</summary>

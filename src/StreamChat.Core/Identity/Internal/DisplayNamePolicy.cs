@@ -13,6 +13,9 @@ namespace StreamChat.Core.Identity.Internal;
 /// </summary>
 internal sealed partial class DisplayNamePolicy : IChatPolicy
 {
+    private const int MaxCachedNames = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string First, string Second)> _keys = new(StringComparer.Ordinal);
     private readonly IConnectionStore _connections;
     private readonly DisplayNameOptions _options;
     private readonly ILogger _logger;
@@ -50,11 +53,11 @@ internal sealed partial class DisplayNamePolicy : IChatPolicy
 
         IReadOnlyList<ChatConnection> others = count == 0 ? [] : await _connections.GetByStreamAsync(connection.StreamId, context.CancellationToken).ConfigureAwait(false);
 
-        var keys = Confusables.NameKeys(connection.Username);
+        var keys = KeysOf(connection.Username);
         foreach (var other in others)
         {
             if (string.Equals(other.UserId, connection.UserId, StringComparison.Ordinal)
-                || !Confusables.AreConfusable(keys, Confusables.NameKeys(other.Username)))
+                || !Confusables.AreConfusable(keys, KeysOf(other.Username)))
             {
                 continue;
             }
@@ -70,6 +73,28 @@ internal sealed partial class DisplayNamePolicy : IChatPolicy
         }
 
         return await continuation(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A name's keys, computed once: a join storm of N viewers compares each new name with every name in the stream, and
+    /// a skeleton costs a microsecond while a lookup costs a few nanoseconds. The cache is cleared when it grows past
+    /// <see cref="MaxCachedNames"/> names, so it stays small whatever the churn.
+    /// </summary>
+    private (string First, string Second) KeysOf(string name)
+    {
+        if (_keys.TryGetValue(name, out var keys))
+        {
+            return keys;
+        }
+
+        if (_keys.Count >= MaxCachedNames)
+        {
+            _keys.Clear();
+        }
+
+        keys = Confusables.NameKeys(name);
+        _keys.TryAdd(name, keys);
+        return keys;
     }
 
     private static partial class Log
