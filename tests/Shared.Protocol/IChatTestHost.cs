@@ -21,9 +21,9 @@ internal interface IChatTestHost : IAsyncDisposable
     int? OversizedFrameCloseCode => null;
 
     /// <summary>
-    /// The close code a text frame that is not valid UTF-8 gets before it reaches the chat (RFC 6455 section 8.1: the
-    /// endpoint fails the connection, 1007, as .NET's WebSocket does on Kestrel), or <see langword="null"/> where the
-    /// chat sees it and answers <c>invalid_json</c> (API Gateway hands text frames over as strings).
+    /// Whether a text frame that is not valid UTF-8 fails the connection before it reaches the chat (RFC 6455 section
+    /// 8.1, as .NET's WebSocket does on Kestrel: a 1007 close, or an abort when the socket goes first), instead of the
+    /// chat seeing it and answering <c>invalid_json</c> (the Lambda handler gets text frames as strings).
     /// </summary>
-    int? InvalidUtf8TextFrameCloseCode => null;
+    bool FailsConnectionOnInvalidUtf8Text => false;
 }

@@ -207,9 +207,9 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
 
         await alice.SendRawAsync(new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}' });
 
-        if (Host.InvalidUtf8TextFrameCloseCode is { } closeCode)
+        if (Host.FailsConnectionOnInvalidUtf8Text)
         {
-            Assert.Equal(closeCode, await alice.ClosedByServerAsync());
+            Assert.True(await alice.ClosedByServerAsync() is null or 1007);
             await bob.ReceiveAsync("user_left");
             Assert.Empty(await bob.DrainAsync());
             return;

@@ -9,8 +9,8 @@ internal sealed class KestrelChatHost(ChatServer server) : IChatTestHost
 
     public int? BanCloseCode => 4003;
 
-    /// <summary>Gets 1007: .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
-    public int? InvalidUtf8TextFrameCloseCode => 1007;
+    /// <summary>Gets a value indicating that .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
+    public bool FailsConnectionOnInvalidUtf8Text => true;
 
     public async Task<IChatTestConnection> ConnectAsync(string streamId, string userId, string? username = null, string? role = null) =>
         await server.ConnectAsync(streamId, userId, username, role);

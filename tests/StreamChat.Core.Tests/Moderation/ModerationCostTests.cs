@@ -96,6 +96,7 @@ public sealed class ModerationCostTests
     [InlineData("at dot ")]
     [InlineData("f.u.c.x.")]
     [InlineData("1.a.1.b.")]
+    [InlineData("3.6.9.5.q.R.z,8,J,+09046 ")]
     public void TheShapesFoundCostly_StayUnderTheBound(string unit)
     {
         foreach (var length in new[] { 60, 200, 500 })

@@ -33,8 +33,8 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
     /// <summary>DeleteConnection closes the socket normally.</summary>
     public int? BanCloseCode => 1000;
 
-    /// <summary>Gets 1007: .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
-    public int? InvalidUtf8TextFrameCloseCode => 1007;
+    /// <summary>Gets a value indicating that .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
+    public bool FailsConnectionOnInvalidUtf8Text => true;
 
     public int? OversizedFrameCloseCode => 1009;
 

@@ -28,8 +28,8 @@ internal sealed class TwoNodeChatHost : IChatTestHost
 
     public int? BanCloseCode => 4003;
 
-    /// <summary>Gets 1007: .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
-    public int? InvalidUtf8TextFrameCloseCode => 1007;
+    /// <summary>Gets a value indicating that .NET's WebSocket fails a connection whose text frame is not UTF-8, as RFC 6455 says.</summary>
+    public bool FailsConnectionOnInvalidUtf8Text => true;
 
     public static Task<TwoNodeChatHost> StartAsync(RedisFixture redis, Action<StreamChatOptions>? configure = null, Action<RedisScaleOutOptions>? configureRedis = null) =>
         StartAsync(redis.Configuration, configure, configureRedis);
