@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,7 @@ namespace StreamChat.EndToEnd.Tests;
 public sealed class SampleAppFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public SampleAppFactory()
         : this(new Dictionary<string, string>())
@@ -19,9 +21,10 @@ public sealed class SampleAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Runs the sample with configuration settings of the test's own, as a user would set them.</summary>
-    internal SampleAppFactory(IReadOnlyDictionary<string, string> settings)
+    internal SampleAppFactory(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null)
     {
         _settings = settings;
+        _services = services;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
@@ -41,6 +44,12 @@ public sealed class SampleAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            // After the sample's own registrations: a test's service (a fault-injecting DynamoDB client) replaces the sample's.
+            builder.ConfigureTestServices(_services);
         }
     }
 }
