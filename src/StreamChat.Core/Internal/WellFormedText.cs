@@ -34,30 +34,7 @@ internal static class WellFormedText
     }
 
     /// <summary>Returns <paramref name="text"/> itself when well formed, else a copy with each lone surrogate replaced by U+FFFD.</summary>
-    public static string Scrub(string text)
-    {
-        var bad = IndexOfLoneSurrogate(text);
-        if (bad < 0)
-        {
-            return text;
-        }
-
-        return string.Create(text.Length, (text, bad), static (span, state) =>
-        {
-            state.text.AsSpan().CopyTo(span);
-            for (var i = state.bad; i < span.Length; i++)
-            {
-                if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-                {
-                    i++;
-                }
-                else if (char.IsSurrogate(span[i]))
-                {
-                    span[i] = '\uFFFD';
-                }
-            }
-        });
-    }
+    public static string Scrub(string text) => Scrub(text, "\uFFFD");
 
     /// <summary>The index of the first lone surrogate, or -1.</summary>
     public static int IndexOfLoneSurrogate(ReadOnlySpan<char> text)
