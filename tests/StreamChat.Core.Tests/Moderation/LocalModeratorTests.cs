@@ -482,6 +482,25 @@ public sealed class LocalModeratorTests
     }
 
     [Fact]
+    public void Pii_DecoyRunsBeforeAPhoneNumber_DoNotHideIt()
+    {
+        // Each run is national-length but no valid number anywhere; asking libphonenumber about each costs more than the
+        // message is allowed, so past the budget a run is taken for a phone number unread.
+        var decoys = string.Join(' ', Enumerable.Range(0, 12).Select(i => $"074{i:D2} 00{i:D2} 000"));
+        var result = Moderate(new PiiMessageModerator(Options()), decoys + " call 07700 900123");
+
+        Assert.True(result.IsBlocked);
+        Assert.Equal("pii.phone", result.Rule);
+    }
+
+    [Theory]
+    [InlineData("codes 9999 9999 and 9999 8888 tonight")]
+    [InlineData("lobby 1111 2222, then 3333 4444")]
+    [InlineData("order 1234567 then 2345678 then 3456789")]
+    public void Pii_AFewRunsThatAreNoNumber_AreStillReadAndAllowed(string text) =>
+        Assert.False(Moderate(new PiiMessageModerator(Options()), text).IsBlocked, $"'{text}' was blocked");
+
+    [Fact]
     public void Pii_RedactConfigured_MasksAndDeliversInsteadOfBlocking()
     {
         var sut = new PiiMessageModerator(Options(o =>

@@ -76,12 +76,7 @@ public sealed class ModerationCostTests
     {
         Message.Sample(text =>
         {
-            var ratio = Ratio(text);
-            if (ratio > Bound)
-            {
-                // Confirm before failing: a timer can be unlucky once; a slow shape is slow every time.
-                ratio = Math.Min(ratio, Ratio(text));
-            }
+            var ratio = ConfirmedRatio(text);
 
             Assert.True(ratio <= Bound, $"costs {ratio:F2} times ordinary chat of its length ({text.Length} characters)");
         }, iter: 60, threads: 1);
@@ -97,19 +92,36 @@ public sealed class ModerationCostTests
     [InlineData("f.u.c.x.")]
     [InlineData("1.a.1.b.")]
     [InlineData("3.6.9.5.q.R.z,8,J,+09046 ")]
+    [InlineData("N_p_h,e,l,l,o,5.T.S.2.4.1.")]
+    [InlineData("8020 9 0 T p 2435 ")]
+    [InlineData("74486 86298 C,g,3,Y,")]
     public void TheShapesFoundCostly_StayUnderTheBound(string unit)
     {
         foreach (var length in new[] { 60, 200, 500 })
         {
             var text = string.Concat(Enumerable.Repeat(unit, (length / unit.Length) + 1))[..length];
-            var ratio = Ratio(text);
-            if (ratio > Bound)
-            {
-                ratio = Math.Min(ratio, Ratio(text));
-            }
+            var ratio = ConfirmedRatio(text);
 
             Assert.True(ratio <= Bound, $"'{unit}' at {length} characters costs {ratio:F2} times ordinary chat");
         }
+    }
+
+    /// <summary>
+    /// <see cref="Ratio"/>, measured again (up to five times in all, a moment apart) while it is over the bound. A busy
+    /// machine only ever makes a round slower, and on a shared machine it is busy in bursts (measured alone, the
+    /// "8020 9 0 T p 2435" shape reads 1.8 to 2.4 times ordinary chat, with one reading in fifteen near 4); a slow shape
+    /// is slow every time.
+    /// </summary>
+    private static double ConfirmedRatio(string text)
+    {
+        var ratio = Ratio(text);
+        for (var again = 0; again < 4 && ratio > Bound; again++)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(100));
+            ratio = Math.Min(ratio, Ratio(text));
+        }
+
+        return ratio;
     }
 
     /// <summary>The cost of <paramref name="text"/> over that of ordinary chat of the same length, each the fastest of its rounds.</summary>

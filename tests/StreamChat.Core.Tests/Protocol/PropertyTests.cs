@@ -98,7 +98,7 @@ public sealed class PropertyTests
     }
 
     /// <summary>Each normalizer the moderators read text through, with the most it may grow a text (NFKD can, 18 times at most).</summary>
-    public static TheoryData<string> Normalizers => ["TextFolding.Fold", "PiiTextFolding.FoldSpelledDigits", "PiiTextFolding.CollapseSpacedCharacters", "SpamMessageModerator.PhraseView", "Confusables.Skeleton", "LexiconHostilityScorer.Score"];
+    public static TheoryData<string> Normalizers => ["TextFolding.Fold", "PiiTextFolding.FoldSpelledDigits", "PiiTextFolding.CollapseSpacedCharacters", "SpamMessageModerator.PhraseView", "Confusables.Skeleton", "LexiconHostilityScorer.Score", "TextHygiene.Clean"];
 
     private static readonly LexiconHostilityScorer Hostility = new();
 
@@ -110,6 +110,7 @@ public sealed class PropertyTests
         "SpamMessageModerator.PhraseView" => SpamMessageModerator.PhraseView(text).Length,
         "Confusables.Skeleton" => Confusables.Skeleton(text).Length,
         "LexiconHostilityScorer.Score" => (int)(Hostility.Score(text).Value * 0) + text.Length,
+        "TextHygiene.Clean" => TextHygiene.Clean(text, new TextOptions())!.Length,
         _ => throw new ArgumentOutOfRangeException(nameof(normalizer)),
     };
 

@@ -40,4 +40,36 @@ public sealed class TextHygieneTests
 
     [Fact]
     public void Clean_Refuse_StillTurnsLineBreaksIntoSpaces() => Assert.Equal("a b", TextHygiene.Clean("a\nb", Refuse));
+
+    [Fact]
+    public void Clean_BreaksRunsOfMoreThanThirtyMarks_WithAGraphemeJoiner_AndIsIdempotent()
+    {
+        // Marks of two combining classes in turn, on a digit (nothing composes): normalization would sort the whole run, in time quadratic in its length.
+        var zalgo = "1" + string.Concat(Enumerable.Repeat("\u0300\u0316", 40));
+        var clean = TextHygiene.Clean(zalgo, Strip)!;
+
+        Assert.Equal(zalgo.Length + 2, clean.Length);
+        Assert.Equal('\u034F', clean[31]);
+        Assert.Equal('\u034F', clean[62]);
+        Assert.All(clean.Split('\u034F'), run => Assert.InRange(run.TrimStart('1').Length, 1, 30));
+        Assert.Equal(clean, TextHygiene.Clean(clean, Strip));
+    }
+
+    [Fact]
+    public void Clean_ThirtyMarksOnALetter_AreLeftAsWritten()
+    {
+        var text = "1" + new string('\u0301', 30);
+        Assert.Same(text, TextHygiene.Clean(text, Strip));
+    }
+
+    [Fact]
+    public void Clean_MarksThatNfcSplitsInTwo_AreBoundedAfterNormalizing()
+    {
+        // U+0344 is U+0308 U+0301 in NFC: 20 of them are 40 marks after normalizing.
+        var clean = TextHygiene.Clean("1" + new string('\u0344', 20), Strip)!;
+
+        Assert.Equal(1 + 40 + 1, clean.Length);
+        Assert.Equal('\u034F', clean[31]);
+        Assert.Equal(clean, TextHygiene.Clean(clean, Strip));
+    }
 }

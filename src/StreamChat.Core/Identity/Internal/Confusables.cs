@@ -17,7 +17,7 @@ internal static class Confusables
     public static string Skeleton(string text)
     {
         var map = Prototypes.Value;
-        var decomposed = StreamChat.Core.Internal.WellFormedText.Scrub(text).Normalize(NormalizationForm.FormD);
+        var decomposed = StreamChat.Core.Internal.WellFormedText.ForNormalization(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var rune in decomposed.EnumerateRunes())
         {
@@ -31,7 +31,7 @@ internal static class Confusables
             }
         }
 
-        return builder.ToString().Normalize(NormalizationForm.FormD);
+        return StreamChat.Core.Internal.WellFormedText.StreamSafe(builder.ToString()).Normalize(NormalizationForm.FormD);
     }
 
     /// <summary>

@@ -99,15 +99,50 @@ internal sealed class DigitRun
                 continue;
             }
 
-            var run = Scan(text, ref i);
-            if (run.Digits.Length >= minDigits)
+            // Most runs are short ("3", "2026"): counted first, they are built only when long enough to keep.
+            var start = i;
+            if (CountDigits(text, ref i) < minDigits)
             {
-                (runs ??= []).Add(run);
+                continue;
             }
+
+            i = start;
+            runs ??= [];
+            runs.Add(Scan(text, ref i));
         }
 
         return runs;
     }
+
+    /// <summary>Counts the digits of the run starting at <paramref name="i"/> the way <see cref="Scan"/> reads it, leaving <paramref name="i"/> at its end.</summary>
+    private static int CountDigits(string text, ref int i)
+    {
+        var count = 0;
+        while (true)
+        {
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                count++;
+                i++;
+            }
+
+            var j = i;
+            while (j < text.Length && j - i < 3 && IsSeparator(text[j]))
+            {
+                j++;
+            }
+
+            if (j > i && j < text.Length && char.IsAsciiDigit(text[j]))
+            {
+                i = j;
+                continue;
+            }
+
+            return count;
+        }
+    }
+
+    private static bool IsSeparator(char c) => c is ' ' or '-' or '.' or '(' or ')' or '/' or '_';
 
     private static DigitRun Scan(string text, ref int i)
     {
@@ -128,7 +163,7 @@ internal sealed class DigitRun
             // Up to three separator characters, then a digit, continue the run.
             var j = i;
             var slash = false;
-            while (j < text.Length && j - i < 3 && text[j] is ' ' or '-' or '.' or '(' or ')' or '/' or '_')
+            while (j < text.Length && j - i < 3 && IsSeparator(text[j]))
             {
                 slash |= text[j] == '/';
                 j++;

@@ -25,6 +25,14 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     // The default region, then one region per other calling code of the configured list (CA shares +1 with US).
     private readonly string[] _phoneRegions;
 
+    // Each of those regions' lengths and numbering plan, to tell most runs that are no number there without a parse.
+    private readonly Dictionary<string, RegionFit> _regionRules;
+
+    // The plans, shared by every instance (libphonenumber's metadata is the same for all) and compiled on first use, so
+    // start-up (a Lambda cold start) does not pay for regions no message reaches; the first run a region is asked about
+    // waits for its patterns once per process (5 to 200 ms here, the most for +1, which 25 regions share).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<NumberPlan>> NumberPlans = new(StringComparer.Ordinal);
+
     public PiiMessageModerator(IOptions<StreamChatOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -32,6 +40,20 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         var codes = new HashSet<int>();
         _phoneRegions = [.. new[] { _options.DefaultPhoneRegion }.Concat(_options.PhoneRegions)
             .Where(region => codes.Add(_phoneNumbers.GetCountryCodeForRegion(region)))];
+        _regionRules = _phoneRegions.Select(region => (region, _phoneNumbers.GetMetadataForRegion(region)))
+            .Where(static plan => plan.Item2 is not null)
+            .ToDictionary(
+                static plan => plan.region,
+                plan => new RegionFit(plan.Item2, plan.region == _options.DefaultPhoneRegion) { Plan = NumberPlans.GetOrAdd(plan.region, static (_, metadata) => new(() => new NumberPlan(metadata, SharingCallingCode(metadata))), plan.Item2) },
+                StringComparer.Ordinal);
+    }
+
+    /// <summary>The metadata of every region that shares <paramref name="region"/>'s calling code.</summary>
+    internal static IEnumerable<PhoneMetadata> SharingCallingCode(PhoneMetadata region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        var phones = PhoneNumberUtil.GetInstance();
+        return phones.GetRegionCodesForCountryCode(region.CountryCode).Select(phones.GetMetadataForRegion).Where(static other => other is not null);
     }
 
     internal enum Kind
@@ -55,7 +77,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     private ModerationResult Check(string original)
     {
         // Full-width digits and @ are folded so they cannot dodge the rules.
-        var text = System.Text.Ascii.IsValid(original) ? original : StreamChat.Core.Internal.WellFormedText.Scrub(original).Normalize(NormalizationForm.FormKC);
+        var text = System.Text.Ascii.IsValid(original) ? original : StreamChat.Core.Internal.WellFormedText.ForNormalization(original).Normalize(NormalizationForm.FormKC);
 
         // Numbers spelled as words and addresses spaced letter by letter are read as written plainly; a redaction then
         // shows the plain form around the mask.
@@ -181,6 +203,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             // Written in international form ("+44 7700 900123") a number is a phone number to any reader, even in
             // ranges libphonenumber does not call valid (reserved or newly assigned ones); a national one must be valid
             // in the default region, and not named as something else, a count, a date or a list of years.
+            var budget = new ParseBudget(text.Length);
             foreach (var digitRun in runs)
             {
                 if (digitRun.Digits.Length > MaxPhoneRunDigits)
@@ -190,9 +213,15 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
                 var plus = AfterPlus(text, digitRun);
                 var isPhone = plus
-                    ? StartsWithCountryCode(digitRun.Digits) && IsPossibleInternational(digitRun.Digits)
+                    ? StartsWithCountryCode(digitRun.Digits) && IsPossibleInternational(digitRun.Digits, budget)
                     : !digitRun.TouchesLetter && !digitRun.HasSlash && !FollowsNumberContext(text, digitRun.Start) && !IsNotAPhone(digitRun)
-                        && IsValidIn(digitRun.Digits, _options.DefaultPhoneRegion);
+                        && IsValidIn(digitRun.Digits, _options.DefaultPhoneRegion, budget);
+                if (budget.TakeUnchecked())
+                {
+                    // Past the budget a run is taken for a phone number unread: a message cannot hide one behind decoys.
+                    isPhone = true;
+                }
+
                 if (isPhone)
                 {
                     var start = plus ? text.LastIndexOf('+', digitRun.Start) : digitRun.Start;
@@ -212,17 +241,16 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
             // What libphonenumber's finder does not take: national formats of the other configured regions
             // ("07700 900123", "06 12 34 56 78", "010-1234-5678") and numbers written digit by digit or with
             // underscores ("6 4 6 - 5 5 5 - 0 1 4 2"). Each run is parsed once per calling code, not the text once per region.
-            // A run costs about a microsecond per region it could be a number of, so a message gets one such check per
-            // hundred characters (and one at least); the default region's numbers were all checked by the pass above.
-            var regionChecks = 1 + (text.Length / 100);
+            // A run costs about a microsecond per region it could be a number of; the budget bounds the whole message.
             foreach (var candidate in runs)
             {
-                if (regionChecks > 0 && !AfterPlus(text, candidate) && IsPhoneCandidate(text, candidate) && !Overlaps(found, candidate.Start, candidate.End - candidate.Start))
+                if (!AfterPlus(text, candidate) && IsPhoneCandidate(text, candidate) && !Overlaps(found, candidate.Start, candidate.End - candidate.Start)
+                    && (IsValidInSomeRegion(candidate.Digits, budget) | budget.TakeUnchecked()))
                 {
-                    regionChecks--;
-                    if (IsValidInSomeRegion(candidate.Digits))
+                    found.Add((candidate.Start, candidate.End - candidate.Start, Kind.Phone));
+                    if (ActionFor(Kind.Phone) == PiiAction.Block)
                     {
-                        found.Add((candidate.Start, candidate.End - candidate.Start, Kind.Phone));
+                        return found;
                     }
                 }
             }
@@ -306,46 +334,59 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         run.GroupCount == 3 && run.GroupLength(0) == 3 && run.GroupLength(1) == 2 && run.GroupLength(2) == 4;
 
     /// <summary>
-    /// Whether <paramref name="digits"/> can be a national number of <paramref name="region"/> by length alone (with or
-    /// without its national prefix), read from libphonenumber's metadata; regions whose prefix is a pattern
-    /// (carrier codes: BR, JP, KR, AU) are always parsed. Parsing costs a microsecond; this, a few nanoseconds.
+    /// What tells, from libphonenumber's metadata and by length alone, whether a run can be a national number of one
+    /// region (with or without its national prefix); a region whose prefix is a pattern (carrier codes: BR, JP, KR, AU)
+    /// is left to its <see cref="NumberPlan"/>. Read once per region, so a check costs a few nanoseconds.
     /// </summary>
-    private bool FitsRegion(string digits, string region)
+    private sealed class RegionFit
     {
-        var metadata = _phoneNumbers.GetMetadataForRegion(region);
-        if (metadata is null)
+        private readonly string _trunkPrefix;
+        private readonly bool _needsTrunkPrefix;
+        private readonly bool _prefixIsPattern;
+        private readonly int[] _lengths;
+        private readonly bool _lengthsFitWithoutPrefix;
+        private readonly string[] _parsePrefixes;
+
+        public RegionFit(PhoneMetadata metadata, bool isDefault)
         {
-            return true;
+            var writtenWithout = isDefault || WrittenWithoutTrunkPrefix.Contains(metadata.Id);
+            _trunkPrefix = metadata.NationalPrefix ?? string.Empty;
+
+            // Where numbers are written at home with their trunk prefix (GB, DE, FR, AU, JP, KR, ...), a run without it
+            // is not one of theirs.
+            _needsTrunkPrefix = _trunkPrefix.Length > 0 && !writtenWithout;
+            _prefixIsPattern = metadata.NationalPrefixForParsing?.Contains('(', StringComparison.Ordinal) == true;
+            _lengths = [.. metadata.GeneralDesc.PossibleLengthList];
+            _lengthsFitWithoutPrefix = _trunkPrefix.Length == 0 || writtenWithout;
+            _parsePrefixes = (metadata.NationalPrefixForParsing ?? string.Empty).Split('|', StringSplitOptions.RemoveEmptyEntries);
+            Plan = null!;
         }
 
-        // Where numbers are written at home with their trunk prefix (GB, DE, FR, AU, JP, KR, ...), a run without it is
-        // not one of theirs.
-        if (metadata.NationalPrefix.Length > 0 && region != _options.DefaultPhoneRegion && !WrittenWithoutTrunkPrefix.Contains(region)
-            && !digits.StartsWith(metadata.NationalPrefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
+        /// <summary>Gets or sets the region's numbering plan, compiled on first use.</summary>
+        public Lazy<NumberPlan> Plan { get; init; }
 
-        if (metadata.NationalPrefixForParsing.Contains('(', StringComparison.Ordinal))
+        public bool Fits(string digits)
         {
-            return true;
-        }
+            if (_needsTrunkPrefix && !digits.StartsWith(_trunkPrefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
 
-        var lengths = metadata.GeneralDesc.PossibleLengthList;
-        if (lengths.Contains(digits.Length) && (metadata.NationalPrefix.Length == 0 || region == _options.DefaultPhoneRegion || WrittenWithoutTrunkPrefix.Contains(region)))
-        {
-            return true;
-        }
-
-        foreach (var prefix in metadata.NationalPrefixForParsing.Split('|'))
-        {
-            if (prefix.Length > 0 && digits.StartsWith(prefix, StringComparison.Ordinal) && lengths.Contains(digits.Length - prefix.Length))
+            if (_prefixIsPattern || (_lengthsFitWithoutPrefix && Array.IndexOf(_lengths, digits.Length) >= 0))
             {
                 return true;
             }
-        }
 
-        return false;
+            foreach (var prefix in _parsePrefixes)
+            {
+                if (digits.StartsWith(prefix, StringComparison.Ordinal) && Array.IndexOf(_lengths, digits.Length - prefix.Length) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>"+44 ...": a run written in international form, which the first pass has judged (a national format never has a '+').</summary>
@@ -392,11 +433,11 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     /// <summary>The most digits a run libphonenumber is asked about may hold: its own limit, past which a parse throws.</summary>
     private const int MaxPhoneRunDigits = 17;
 
-    private bool IsValidInSomeRegion(string digits)
+    private bool IsValidInSomeRegion(string digits, ParseBudget budget)
     {
         foreach (var region in _phoneRegions)
         {
-            if (IsValidIn(digits, region))
+            if (IsValidIn(digits, region, budget))
             {
                 return true;
             }
@@ -405,34 +446,168 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return false;
     }
 
-    private bool IsValidIn(string digits, string region)
+    private bool IsValidIn(string digits, string region, ParseBudget budget)
     {
-        if (!FitsRegion(digits, region))
+        if (budget.Recall(digits, region) is { } known)
         {
+            return known;
+        }
+
+        if (_regionRules.TryGetValue(region, out var rules) && (!rules.Fits(digits) || !rules.Plan.Value.MayBeValid(digits)))
+        {
+            budget.Remember(digits, region, false);
             return false;
         }
 
-        try
+        return budget.Ask(digits, region, this, static (moderator, digits, region) =>
         {
-            return _phoneNumbers.IsValidNumber(_phoneNumbers.Parse(digits, region));
-        }
-        catch (NumberParseException)
-        {
-            // Too short or too long for this region's plan: not a number here.
-            return false;
-        }
+            try
+            {
+                return moderator._phoneNumbers.IsValidNumber(moderator._phoneNumbers.Parse(digits, region));
+            }
+            catch (NumberParseException)
+            {
+                // Too short or too long for this region's plan: not a number here.
+                return false;
+            }
+        });
     }
 
     /// <summary>"+" and these digits: a number libphonenumber calls possible for its calling code.</summary>
-    private bool IsPossibleInternational(string digits)
+    private bool IsPossibleInternational(string digits, ParseBudget budget) =>
+        budget.Ask(digits, "+", this, static (moderator, digits, _) =>
+        {
+            try
+            {
+                return moderator._phoneNumbers.IsPossibleNumber(moderator._phoneNumbers.Parse("+" + digits, "ZZ"));
+            }
+            catch (NumberParseException)
+            {
+                return false;
+            }
+        });
+
+    /// <summary>
+    /// A region's numbering plan from libphonenumber's metadata, to tell most runs that are no number there without
+    /// asking the parser (one compiled pattern match costs a tenth of a parse and validation). libphonenumber calls a
+    /// number valid only when its national part matches the pattern of one type of number (fixed line, mobile, toll
+    /// free...) of a region with its calling code, and whatever the parser takes off the front first (the calling code,
+    /// a national or carrier prefix) that part is a tail of the run; a run none of whose tails matches is no number
+    /// there. The parser is still asked whenever it might read the run otherwise: after the region's international
+    /// prefix ("0049 ..." is another country's number) or a prefix the region rewrites (a transform rule, as BR's).
+    /// </summary>
+    internal sealed class NumberPlan
     {
-        try
+        /// <summary>The most digits the parser takes off the front of a national run: a calling code (3) and national and carrier prefixes (KR's "0085x" is 5).</summary>
+        private const int MaxTakenOff = 7;
+
+        private readonly Regex? _anyTail;
+        private readonly Regex? _prefix;
+        private readonly Regex? _internationalPrefix;
+        private readonly bool _transforms;
+
+        /// <param name="metadata">The region a run is parsed for.</param>
+        /// <param name="sharingItsCode">Every region with the same calling code (the parser calls a number valid when it is one of any of them: "905..." parsed for US is a valid Canadian number).</param>
+        public NumberPlan(PhoneMetadata metadata, IEnumerable<PhoneMetadata> sharingItsCode)
         {
-            return _phoneNumbers.IsPossibleNumber(_phoneNumbers.Parse("+" + digits, "ZZ"));
+            ArgumentNullException.ThrowIfNull(metadata);
+            _transforms = !string.IsNullOrEmpty(metadata.NationalPrefixTransformRule);
+
+            // One pattern: up to MaxTakenOff digits taken off, then a number of any type of any of the regions. A valid
+            // number's national part matches its type's pattern, so a run this does not match is no number there.
+            var types = sharingItsCode.Append(metadata).Distinct()
+                .SelectMany(static region => new[]
+                {
+                    region.FixedLine, region.Mobile, region.TollFree, region.PremiumRate, region.SharedCost,
+                    region.PersonalNumber, region.Voip, region.Pager, region.Uan, region.Voicemail,
+                })
+                .Select(static desc => desc?.NationalNumberPattern)
+                .Where(static pattern => !string.IsNullOrEmpty(pattern))
+                .Distinct()
+                .ToList();
+            _anyTail = types.Count == 0
+                ? null
+                : new Regex(@"^\d{0," + MaxTakenOff + "}(?:" + string.Join('|', types) + ")$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking);
+            _prefix = string.IsNullOrEmpty(metadata.NationalPrefixForParsing)
+                ? null
+                : new Regex("^(?:" + metadata.NationalPrefixForParsing + ")", RegexOptions.CultureInvariant);
+            _internationalPrefix = string.IsNullOrEmpty(metadata.InternationalPrefix)
+                ? null
+                : new Regex("^(?:" + metadata.InternationalPrefix + ")", RegexOptions.CultureInvariant);
         }
-        catch (NumberParseException)
+
+        /// <summary>Whether a parse could call <paramref name="digits"/> valid; <see langword="false"/> only when it certainly would not.</summary>
+        public bool MayBeValid(string digits) =>
+            _anyTail is null
+            || _anyTail.IsMatch(digits)
+
+            // After the region's international prefix ("0049 ...") the run is another country's number to the parser,
+            || _internationalPrefix?.IsMatch(digits) == true
+
+            // and where the national prefix is rewritten (BR's carrier codes) a run that starts with it is left to the parser.
+            || (_transforms && _prefix?.IsMatch(digits) == true);
+    }
+
+    /// <summary>
+    /// How often one message may ask libphonenumber: twice, and once more per 30 characters. A parse and validation cost
+    /// one to two microseconds, some 25 characters of ordinary chat for all the moderators, so a message made of digit
+    /// runs would otherwise cost many times ordinary chat of its length (issue 19). Most runs never get here (the
+    /// region's <see cref="NumberPlan"/> tells they are no number), the same digits are never asked about twice for one
+    /// region, and a blocked number ends the search. A run that needed a question past the budget is unchecked, and the
+    /// caller takes it for a phone number: decoy runs must not hide a real one.
+    /// </summary>
+    private sealed class ParseBudget(int textLength)
+    {
+        private List<(string Digits, string Region, bool Answer)>? _asked;
+        private int _left = 2 + (textLength / 30);
+        private bool _unchecked;
+
+        /// <summary>Libphonenumber's answer for these digits in this region, or <see langword="false"/> (and the run unchecked) past the budget.</summary>
+        public bool Ask(string digits, string region, PiiMessageModerator moderator, Func<PiiMessageModerator, string, string, bool> parse)
         {
-            return false;
+            if (Recall(digits, region) is { } known)
+            {
+                return known;
+            }
+
+            if (_left == 0)
+            {
+                _unchecked = true;
+                return false;
+            }
+
+            _left--;
+            var result = parse(moderator, digits, region);
+            Remember(digits, region, result);
+            return result;
+        }
+
+        /// <summary>The answer already known for these digits in this region, if any.</summary>
+        public bool? Recall(string digits, string region)
+        {
+            if (_asked is not null)
+            {
+                foreach (var (askedDigits, askedRegion, answer) in _asked)
+                {
+                    if (askedRegion == region && askedDigits == digits)
+                    {
+                        return answer;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Keeps an answer found without asking (the run cannot be a number there), so it is not worked out again.</summary>
+        public void Remember(string digits, string region, bool answer) => (_asked ??= []).Add((digits, region, answer));
+
+        /// <summary>Whether the run just looked at needed a question past the budget; resets for the next run.</summary>
+        public bool TakeUnchecked()
+        {
+            var was = _unchecked;
+            _unchecked = false;
+            return was;
         }
     }
 

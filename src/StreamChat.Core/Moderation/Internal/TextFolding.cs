@@ -19,7 +19,7 @@ internal static class TextFolding
             return text.ToLowerInvariant();
         }
 
-        var decomposed = StreamChat.Core.Internal.WellFormedText.Scrub(text).Normalize(NormalizationForm.FormKD);
+        var decomposed = StreamChat.Core.Internal.WellFormedText.ForNormalization(text).Normalize(NormalizationForm.FormKD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {

@@ -238,12 +238,21 @@ internal sealed class WordList
     public ulong JoinedMatches(ReadOnlySpan<char> letters, int maxLength)
     {
         maxLength = Math.Min(Math.Min(maxLength, letters.Length), 64);
-        var all = maxLength == 64 ? ulong.MaxValue : (1UL << maxLength) - 1;
-        if (letters.Length > 1 && letters[0] == 'p' && letters[1] == 'h')
+        if (maxLength > 2 && letters[0] == 'p' && letters[1] == 'h')
         {
-            return all; // "ph" for f ("phuk")
+            // "ph" for f ("p h u k"): the stretch read with an f in place of the two letters is one shorter.
+            Span<char> withF = stackalloc char[maxLength - 1];
+            withF[0] = 'f';
+            letters[2..maxLength].CopyTo(withF[1..]);
+            return ReadJoined(letters, maxLength) | (ReadJoined(withF, maxLength - 1) << 1);
         }
 
+        return ReadJoined(letters, maxLength);
+    }
+
+    private ulong ReadJoined(ReadOnlySpan<char> letters, int maxLength)
+    {
+        var all = maxLength == 64 ? ulong.MaxValue : (1UL << maxLength) - 1;
         var masks = 0;
         var matches = 0UL;
         var current = t_current ??= new List<(TrieNode Node, char Last)>(8);

@@ -4,7 +4,8 @@ namespace StreamChat.Core.Protocol.Internal;
 
 /// <summary>
 /// Cleans message text before moderation sees it and anyone receives it: whitespace controls become one space,
-/// other controls and bidirectional formatting are removed (or the text refused), and the result is NFC.
+/// other controls and bidirectional formatting are removed (or the text refused), runs of more than 30 combining marks
+/// are broken with U+034F (the Stream-Safe Text Format of UAX #15), and the result is NFC.
 /// Ordinary text (no control, no bidirectional formatting, already NFC) comes back as the same instance.
 /// </summary>
 internal static class TextHygiene
@@ -34,8 +35,16 @@ internal static class TextHygiene
             text = Strip(text, firstUnsafe);
         }
 
-        return options.NormalizeToNfc && !IsAscii(text) && !text.IsNormalized(NormalizationForm.FormC)
-            ? text.Normalize(NormalizationForm.FormC)
+        if (IsAscii(text))
+        {
+            return text;
+        }
+
+        // Runs of marks are bounded first (UAX #15 Stream-Safe Text Format) so normalizing stays linear in the length,
+        // and again after, since NFC may expand a mark into two (U+0344).
+        text = StreamChat.Core.Internal.WellFormedText.StreamSafe(text);
+        return options.NormalizeToNfc && !text.IsNormalized(NormalizationForm.FormC)
+            ? StreamChat.Core.Internal.WellFormedText.StreamSafe(text.Normalize(NormalizationForm.FormC))
             : text;
     }
 
