@@ -3,8 +3,15 @@
 # (benchmarks/Peers/SignalRChat), alternating A B A B so machine drift hits both, each server started fresh in
 # Release for every run, and prints one table per scenario with the ratio StreamChat / SignalR.
 #
-#   benchmarks/run.sh                 # all scenarios, 2 rounds
+#   benchmarks/run.sh                 # fanout, capacity and idle, 3 rounds, StreamChat / SignalR / floor
 #   ROUNDS=1 benchmarks/run.sh fanout idle
+#   TARGETS="streamchat signalr signalr-client floor" benchmarks/run.sh fanout
+#
+# Targets: streamchat (the Kestrel sample), signalr (the peer, driven over a raw WebSocket with SignalR's JSON hub
+# protocol and the same cheap frame scanning as StreamChat's clients), signalr-client (the same peer driven by
+# Microsoft.AspNetCore.SignalR.Client, which costs the load tool far more CPU), floor (benchmarks/Peers/Floor: the
+# least work a server can do to relay a frame to N sockets, so each figure can be read against what the harness
+# itself can see). Each round runs every target once, in turn.
 #
 # Scenarios: fanout (1,000 subscribers in one stream, 10 publishers, 20 msg/s), capacity (the highest rate into
 # that stream with p99 under 250 ms and no loss), rooms (2,000 connections over 200 streams), idle (10,000
@@ -16,14 +23,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/bench"
-rounds="${ROUNDS:-2}"
+rounds="${ROUNDS:-3}"
+read -r -a targets <<< "${TARGETS:-streamchat signalr floor}"
 scenarios=("$@")
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout capacity rooms idle churn)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout capacity idle)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 echo "==> Building (Release)"
 dotnet publish "$root/samples/StreamChat.Samples.Kestrel" -c Release -o "$out/streamchat" -v q -nologo >/dev/null
 dotnet publish "$root/benchmarks/Peers/SignalRChat" -c Release -o "$out/signalr" -v q -nologo >/dev/null
+dotnet publish "$root/benchmarks/Peers/Floor" -c Release -o "$out/floor" -v q -nologo >/dev/null
 dotnet publish "$root/benchmarks/StreamChat.LoadTest" -c Release -o "$out/loadtest" -v q -nologo >/dev/null
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 results="$out/results-$stamp"
@@ -50,6 +59,9 @@ start_server() { # target -> sets server_pid and url
     Urls=http://127.0.0.1:5000 StreamChat__AllowDevelopmentIdentity=true StreamChat__RateLimits__Enabled=false \
       dotnet "$out/streamchat/StreamChat.Samples.Kestrel.dll" --contentRoot "$out/streamchat" > "$results/server-$1.log" 2>&1 &
     server_pid=$!; url="ws://127.0.0.1:5000/chat"; port=5000
+  elif [ "$1" = floor ]; then
+    Urls=http://127.0.0.1:5004 dotnet "$out/floor/Floor.dll" > "$results/server-$1.log" 2>&1 &
+    server_pid=$!; url="ws://127.0.0.1:5004/chat"; port=5004
   else
     Urls=http://127.0.0.1:5001 dotnet "$out/signalr/SignalRChat.dll" > "$results/server-$1.log" 2>&1 &
     server_pid=$!; url="http://127.0.0.1:5001/chathub"; port=5001
@@ -110,7 +122,10 @@ args_for() {
 
 for scenario in "${scenarios[@]}"; do
   for round in $(seq 1 "$rounds"); do
-    for target in streamchat signalr; do
+    for target in "${targets[@]}"; do
+      if [[ "$scenario" == scaleout-* && "$target" == floor ]]; then
+        continue # the floor has no scale-out
+      fi
       echo "==> $scenario, round $round, $target"
       if [[ "$scenario" == scaleout-* ]]; then
         start_cluster "$target"

@@ -29,8 +29,17 @@ internal abstract class ChatClient : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    public static ChatClient Create(string target, string streamId, Recorder recorder) =>
-        target == "signalr" ? new SignalRChatClient(streamId, recorder) : new StreamChatClient(streamId, recorder);
+    /// <summary>
+    /// A client for the target: StreamChat's protocol (StreamChat and the floor server), SignalR's JSON hub protocol
+    /// over a raw WebSocket scanned the same cheap way (<c>signalr</c>), or SignalR's own .NET client
+    /// (<c>signalr-client</c>), which costs the tool far more CPU per received message.
+    /// </summary>
+    public static ChatClient Create(string target, string streamId, Recorder recorder) => target switch
+    {
+        "signalr" => new RawSignalRChatClient(streamId, recorder),
+        "signalr-client" => new SignalRChatClient(streamId, recorder),
+        _ => new StreamChatClient(streamId, recorder),
+    };
 }
 
 /// <summary>StreamChat's protocol over a raw WebSocket; frames are scanned, not deserialized, so the tool stays cheap.</summary>
@@ -204,6 +213,203 @@ internal sealed class SignalRChatClient(string streamId, Recorder recorder) : Ch
         {
             await _connection.DisposeAsync();
         }
+    }
+}
+
+/// <summary>
+/// The SignalR peer through its JSON hub protocol over a raw WebSocket, with the same cheap frame scanning as
+/// <see cref="StreamChatClient"/>: the handshake (<c>{"protocol":"json","version":1}</c> and its empty answer),
+/// records split by the record separator 0x1E, a <c>JoinStream</c> invocation awaited for its completion, messages
+/// sent as non-blocking invocations, received <c>ReceiveMessage</c> invocations scanned for the send time, and a ping
+/// every 10 s so the hub's 30-second client time-out never fires.
+/// </summary>
+internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
+{
+    private const byte RecordSeparator = 0x1E;
+    private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
+    private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+    private static readonly byte[] ReceiveMarker = "\"target\":\"ReceiveMessage\""u8.ToArray();
+    private static readonly byte[] TextMarker = ",\"lt "u8.ToArray();
+    private static readonly byte[] CompletionMarker = "\"type\":3"u8.ToArray();
+    private static readonly byte[] CloseMarker = "\"type\":7"u8.ToArray();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<RawSignalRChatClient, byte> Open = new();
+    private static int s_pinging;
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _receive;
+
+    public override bool IsOpen => _socket.State == WebSocketState.Open;
+
+    public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
+    {
+        var builder = new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws" };
+        await _socket.ConnectAsync(builder.Uri, cancellationToken);
+        _receive = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        await SendAsync(Handshake);
+        await _handshake.Task.WaitAsync(cancellationToken);
+        await SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinStream\",\"arguments\":[\"{StreamId}\",\"{userId}\"]}}\u001e"));
+        await _joined.Task.WaitAsync(cancellationToken);
+        Open[this] = 0;
+        if (Interlocked.Exchange(ref s_pinging, 1) == 0)
+        {
+            _ = Task.Run(PingLoopAsync, CancellationToken.None);
+        }
+    }
+
+    public override Task PublishAsync(string text) =>
+        SendAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"SendMessage\",\"arguments\":[\"" + text + "\"]}\u001e"));
+
+    private async Task SendAsync(byte[] bytes)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private static async Task PingLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        while (await timer.WaitForNextTickAsync())
+        {
+            foreach (var client in Open.Keys)
+            {
+                if (client.IsOpen)
+                {
+                    try
+                    {
+                        await client.SendAsync(Ping);
+                    }
+                    catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+                    {
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var length = 0;
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    continue;
+                }
+
+                // A WebSocket message holds one or more records, each ended by the record separator.
+                var frames = buffer.AsSpan(0, length);
+                while (frames.IndexOf(RecordSeparator) is var end and >= 0)
+                {
+                    OnRecord(frames[..end]);
+                    frames = frames[(end + 1)..];
+                }
+
+                length = 0;
+            }
+        }
+        catch (WebSocketException) when (Recorder.Stopping)
+        {
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            Recorder.Error("receive: " + ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _handshake.TrySetException(new WebSocketException("closed before the handshake"));
+            _joined.TrySetException(new WebSocketException("closed before joining"));
+        }
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> record)
+    {
+        Interlocked.Increment(ref Recorder.FramesReceived);
+        var now = Stopwatch.GetTimestamp();
+        if (!_handshake.Task.IsCompleted)
+        {
+            // The handshake answer is {} or {"error":"..."}.
+            if (record.Length <= 2)
+            {
+                _handshake.TrySetResult();
+            }
+            else
+            {
+                _handshake.TrySetException(new InvalidOperationException("handshake refused: " + Encoding.UTF8.GetString(record)));
+            }
+
+            return;
+        }
+
+        if (record.IndexOf(ReceiveMarker) >= 0)
+        {
+            var at = record.IndexOf(TextMarker);
+            if (at >= 0)
+            {
+                var token = record[(at + TextMarker.Length)..];
+                var end = token.IndexOf((byte)' ');
+                Recorder.Delivered(SendTime.Decode(token[..(end < 0 ? 0 : end)]), now);
+            }
+        }
+        else if (record.IndexOf(CompletionMarker) >= 0)
+        {
+            _joined.TrySetResult();
+        }
+        else if (record.IndexOf(CloseMarker) >= 0 && !Recorder.Stopping)
+        {
+            Recorder.Error("closed by the server: " + Encoding.UTF8.GetString(record));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Open.TryRemove(this, out _);
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+
+        if (_receive is not null)
+        {
+            await Task.WhenAny(_receive, Task.Delay(5000));
+        }
+
+        _socket.Dispose();
+        _sendLock.Dispose();
     }
 }
 

@@ -58,16 +58,21 @@ internal sealed class LoadOptions
             }
         }
 
-        if (target is not ("streamchat" or "signalr"))
+        if (target is not ("streamchat" or "signalr" or "signalr-client" or "floor"))
         {
-            throw new ArgumentException("--target is streamchat or signalr");
+            throw new ArgumentException("--target is streamchat, signalr (raw WebSocket, JSON hub protocol), signalr-client (SignalR's .NET client) or floor");
         }
 
         return new LoadOptions
         {
             Mode = mode,
             Target = target,
-            Urls = urls ?? [new Uri(target == "signalr" ? "http://127.0.0.1:5001/chathub" : "ws://127.0.0.1:5000/chat")],
+            Urls = urls ?? [new Uri(target switch
+            {
+                "signalr" or "signalr-client" => "http://127.0.0.1:5001/chathub",
+                "floor" => "ws://127.0.0.1:5004/chat",
+                _ => "ws://127.0.0.1:5000/chat",
+            })],
             Connections = connections,
             Streams = Math.Max(1, streams),
             Publishers = Math.Clamp(publishers, 1, connections),

@@ -1,7 +1,9 @@
 // The load tool: opens N WebSocket connections to one or many streams, has P of them publish at a total rate R for
 // D seconds, and reports connection set-up rate, deliveries per second, loss, end-to-end latency (each message
 // carries its send time), errors, the server's memory per connection and CPU (from /proc/PID), and its own CPU.
-// It speaks StreamChat's protocol and, for the peer, SignalR's through Microsoft.AspNetCore.SignalR.Client.
+// It speaks StreamChat's protocol (to StreamChat and to the floor server, benchmarks/Peers/Floor) and, for the peer,
+// SignalR's JSON hub protocol over a raw WebSocket with the same cheap frame scanning (--target signalr), or through
+// Microsoft.AspNetCore.SignalR.Client (--target signalr-client), which costs the tool far more CPU per message.
 //
 //   dotnet run -c Release --project benchmarks/StreamChat.LoadTest -- run --target streamchat --url ws://127.0.0.1:5000/chat \
 //       --connections 1000 --streams 1 --publishers 10 --rate 20 --duration 20 --server-pid 1234

@@ -5,7 +5,8 @@ namespace StreamChat.LoadTest;
 
 /// <summary>
 /// Reads the RESULT lines benchmarks/run.sh saved (SCENARIO.TARGET.ROUND.txt) and prints one markdown table per
-/// scenario: the median over rounds for each target, and the ratio StreamChat / SignalR.
+/// scenario: the median over rounds for each target (StreamChat, the SignalR peer, the floor server, and SignalR through
+/// its .NET client when run), the spread of the rounds, and the ratios of StreamChat to each.
 /// </summary>
 internal static class Report
 {
@@ -46,28 +47,46 @@ internal static class Report
             list.Add(values);
         }
 
+        string[] targets = ["streamchat", "signalr", "floor", "signalr-client"];
         foreach (var scenario in results.Keys.Select(k => k.Scenario).Distinct())
         {
+            var present = targets.Where(t => results.ContainsKey((scenario, t))).ToList();
             results.TryGetValue((scenario, "streamchat"), out var ours);
-            results.TryGetValue((scenario, "signalr"), out var peer);
             Console.WriteLine();
-            Console.WriteLine($"### {scenario} ({ours?.Count ?? 0} + {peer?.Count ?? 0} runs, alternating; medians)");
+            Console.WriteLine($"### {scenario} ({string.Join(" + ", present.Select(t => $"{results[(scenario, t)].Count} {Name(t)}"))} runs, alternating; median [min–max])");
             Console.WriteLine();
-            Console.WriteLine("| figure | StreamChat | SignalR | StreamChat / SignalR |");
-            Console.WriteLine("|---|---|---|---|");
+            var others = present.Where(t => t != "streamchat").ToList();
+            Console.WriteLine("| figure | " + string.Join(" | ", present.Select(Name)) + " | " + string.Join(" | ", others.Select(t => "StreamChat / " + Name(t))) + " |");
+            Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", present.Count + others.Count)));
             foreach (var key in Keys)
             {
-                var a = Median(ours, key);
-                var b = Median(peer, key);
-                if (a is null && b is null)
+                var medians = present.Select(t => Median(results[(scenario, t)], key)).ToList();
+                if (medians.All(static m => m is null))
                 {
                     continue;
                 }
 
-                var ratio = a is { } x && b is { } y && y != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-                Console.WriteLine($"| {key} | {Format(a)} | {Format(b)} | {ratio} |");
+                var cells = present.Select((t, i) => Format(medians[i]) + Spread(results[(scenario, t)], key));
+                var a = Median(ours, key);
+                var ratios = others.Select(t => a is { } x && Median(results[(scenario, t)], key) is { } y && y != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "-");
+                Console.WriteLine($"| {key} | {string.Join(" | ", cells)} | {string.Join(" | ", ratios)} |");
             }
         }
+    }
+
+    private static string Name(string target) => target switch
+    {
+        "streamchat" => "StreamChat",
+        "signalr" => "SignalR",
+        "signalr-client" => "SignalR (.NET client)",
+        _ => "floor",
+    };
+
+    /// <summary>" [min–max]" of the runs, when there are two or more and they differ.</summary>
+    private static string Spread(List<Dictionary<string, double>> runs, string key)
+    {
+        var values = runs.Where(r => r.TryGetValue(key, out var v) && !double.IsNaN(v)).Select(r => r[key]).ToArray();
+        return values.Length < 2 || values.Min() == values.Max() ? string.Empty : $" [{Format(values.Min())}–{Format(values.Max())}]";
     }
 
     private static double? Median(List<Dictionary<string, double>>? runs, string key)
