@@ -2,7 +2,9 @@
 // load tool in the same run as StreamChat and the SignalR peer (benchmarks/run.sh), so each figure can be read against
 // what the harness itself can see. No identity, moderation, storage or JSON parsing: a frame
 // {"action":"message","message":"..."} comes back to the whole stream as {"type":"message","message":"..."}, the same
-// bytes for every socket, each socket with its own send queue so one slow reader holds up nobody.
+// bytes for every socket, each socket with its own send queue so one slow reader holds up nobody; an idle socket holds
+// no receive buffer (a zero-byte read waits for the next frame), as StreamChat's do.
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Threading.Channels;
@@ -30,38 +32,51 @@ app.Map("/chat", async (HttpContext context) =>
     var members = streams.GetOrAdd(streamId, static _ => new());
     members[viewer] = 0;
     var sending = viewer.SendLoopAsync();
-    var buffer = new byte[8 * 1024];
     try
     {
         while (true)
         {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), context.RequestAborted);
-                length += result.Count;
-            }
-            while (!result.EndOfMessage && length < buffer.Length);
-
-            if (result.MessageType == WebSocketMessageType.Close)
+            // An idle socket holds no buffer: a zero-byte read waits for the next frame.
+            var header = await socket.ReceiveAsync(Memory<byte>.Empty, context.RequestAborted);
+            if (header.MessageType == WebSocketMessageType.Close)
             {
                 break;
             }
 
-            var frame = buffer.AsSpan(0, length);
-            if (!frame.StartsWith(prefix))
+            var buffer = ArrayPool<byte>.Shared.Rent(8 * 1024);
+            try
             {
-                continue;
-            }
+                var length = 0;
+                ValueWebSocketReceiveResult result = header;
+                while (!result.EndOfMessage && length < buffer.Length)
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), context.RequestAborted);
+                    length += result.Count;
+                }
 
-            // One reply, built once, the same array queued to every socket of the stream.
-            var reply = new byte[replyPrefix.Length + length - prefix.Length];
-            replyPrefix.CopyTo(reply, 0);
-            frame[prefix.Length..].CopyTo(reply.AsSpan(replyPrefix.Length));
-            foreach (var member in members.Keys)
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var frame = buffer.AsSpan(0, length);
+                if (!frame.StartsWith(prefix))
+                {
+                    continue;
+                }
+
+                // One reply, built once, the same array queued to every socket of the stream.
+                var reply = new byte[replyPrefix.Length + length - prefix.Length];
+                replyPrefix.CopyTo(reply, 0);
+                frame[prefix.Length..].CopyTo(reply.AsSpan(replyPrefix.Length));
+                foreach (var member in members.Keys)
+                {
+                    member.Queue.Writer.TryWrite(reply);
+                }
+            }
+            finally
             {
-                member.Queue.Writer.TryWrite(reply);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
