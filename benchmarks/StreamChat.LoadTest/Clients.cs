@@ -42,38 +42,44 @@ internal abstract class ChatClient : IAsyncDisposable
     };
 }
 
-/// <summary>StreamChat's protocol over a raw WebSocket; frames are scanned, not deserialized, so the tool stays cheap.</summary>
-internal sealed class StreamChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
+/// <summary>
+/// A client over a raw <see cref="ClientWebSocket"/>: whole WebSocket messages are handed to <see cref="OnMessage"/> as
+/// bytes, to be scanned, not deserialized, so the tool costs the same per message whichever protocol it speaks.
+/// </summary>
+internal abstract class RawWebSocketChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
 {
-    private static readonly byte[] MessageMarker = "\"type\":\"message\""u8.ToArray();
-    private static readonly byte[] TextMarker = "\"message\":\"lt "u8.ToArray();
-    private static readonly byte[] BlockedMarker = "\"type\":\"message_blocked\""u8.ToArray();
-    private static readonly byte[] ErrorMarker = "\"type\":\"error\""u8.ToArray();
-    private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task? _receive;
 
-    public override bool IsOpen => _socket.State == WebSocketState.Open;
+    public override bool IsOpen => Socket.State == WebSocketState.Open;
 
-    public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
+    protected ClientWebSocket Socket { get; } = new();
+
+    protected async Task OpenAsync(Uri uri, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"{url}?streamId={Uri.EscapeDataString(StreamId)}&userId={Uri.EscapeDataString(userId)}&username={Uri.EscapeDataString(userId)}");
-        await _socket.ConnectAsync(uri, cancellationToken);
+        await Socket.ConnectAsync(uri, cancellationToken);
         _receive = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }
 
-    public override async Task PublishAsync(string text)
+    protected async Task SendAsync(byte[] bytes)
     {
-        var bytes = Encoding.UTF8.GetBytes("{\"action\":\"message\",\"message\":\"" + text + "\"}");
         await _sendLock.WaitAsync();
         try
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await Socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         }
         finally
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>One whole WebSocket message as received.</summary>
+    protected abstract void OnMessage(ReadOnlySpan<byte> message);
+
+    /// <summary>Called once when the receive loop ends, for whatever reason.</summary>
+    protected virtual void OnReceiveEnded()
+    {
     }
 
     private async Task ReceiveLoopAsync()
@@ -82,9 +88,9 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
         var length = 0;
         try
         {
-            while (_socket.State == WebSocketState.Open)
+            while (Socket.State == WebSocketState.Open)
             {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                var result = await Socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -104,7 +110,7 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
                     continue;
                 }
 
-                OnFrame(buffer.AsSpan(0, length));
+                OnMessage(buffer.AsSpan(0, length));
                 length = 0;
             }
         }
@@ -118,10 +124,48 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            OnReceiveEnded();
         }
     }
 
-    private void OnFrame(ReadOnlySpan<byte> frame)
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+
+        if (_receive is not null)
+        {
+            await Task.WhenAny(_receive, Task.Delay(5000));
+        }
+
+        Socket.Dispose();
+        _sendLock.Dispose();
+    }
+}
+
+/// <summary>StreamChat's protocol over a raw WebSocket (also the floor server's); frames are scanned, not deserialized.</summary>
+internal sealed class StreamChatClient(string streamId, Recorder recorder) : RawWebSocketChatClient(streamId, recorder)
+{
+    private static readonly byte[] MessageMarker = "\"type\":\"message\""u8.ToArray();
+    private static readonly byte[] TextMarker = "\"message\":\"lt "u8.ToArray();
+    private static readonly byte[] BlockedMarker = "\"type\":\"message_blocked\""u8.ToArray();
+    private static readonly byte[] ErrorMarker = "\"type\":\"error\""u8.ToArray();
+
+    public override Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken) =>
+        OpenAsync(new Uri($"{url}?streamId={Uri.EscapeDataString(StreamId)}&userId={Uri.EscapeDataString(userId)}&username={Uri.EscapeDataString(userId)}"), cancellationToken);
+
+    public override Task PublishAsync(string text) => SendAsync(Encoding.UTF8.GetBytes("{\"action\":\"message\",\"message\":\"" + text + "\"}"));
+
+    protected override void OnMessage(ReadOnlySpan<byte> frame)
     {
         Interlocked.Increment(ref Recorder.FramesReceived);
         var now = Stopwatch.GetTimestamp();
@@ -139,29 +183,6 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Cha
         {
             Recorder.Error("server said: " + Encoding.UTF8.GetString(frame));
         }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-        }
-
-        if (_receive is not null)
-        {
-            await Task.WhenAny(_receive, Task.Delay(5000));
-        }
-
-        _socket.Dispose();
-        _sendLock.Dispose();
     }
 }
 
@@ -223,7 +244,7 @@ internal sealed class SignalRChatClient(string streamId, Recorder recorder) : Ch
 /// sent as non-blocking invocations, received <c>ReceiveMessage</c> invocations scanned for the send time, and a ping
 /// every 10 s so the hub's 30-second client time-out never fires.
 /// </summary>
-internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
+internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) : RawWebSocketChatClient(streamId, recorder)
 {
     private const byte RecordSeparator = 0x1E;
     private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
@@ -234,19 +255,12 @@ internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) :
     private static readonly byte[] CloseMarker = "\"type\":7"u8.ToArray();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<RawSignalRChatClient, byte> Open = new();
     private static int s_pinging;
-    private readonly ClientWebSocket _socket = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _receive;
-
-    public override bool IsOpen => _socket.State == WebSocketState.Open;
 
     public override async Task ConnectAsync(Uri url, string userId, CancellationToken cancellationToken)
     {
-        var builder = new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws" };
-        await _socket.ConnectAsync(builder.Uri, cancellationToken);
-        _receive = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        await OpenAsync(new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws" }.Uri, cancellationToken);
         await SendAsync(Handshake);
         await _handshake.Task.WaitAsync(cancellationToken);
         await SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinStream\",\"arguments\":[\"{StreamId}\",\"{userId}\"]}}\u001e"));
@@ -260,19 +274,6 @@ internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) :
 
     public override Task PublishAsync(string text) =>
         SendAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"SendMessage\",\"arguments\":[\"" + text + "\"]}\u001e"));
-
-    private async Task SendAsync(byte[] bytes)
-    {
-        await _sendLock.WaitAsync();
-        try
-        {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
 
     private static async Task PingLoopAsync()
     {
@@ -295,58 +296,20 @@ internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) :
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>A WebSocket message holds one or more records, each ended by the record separator.</summary>
+    protected override void OnMessage(ReadOnlySpan<byte> message)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var length = 0;
-        try
+        while (message.IndexOf(RecordSeparator) is var end and >= 0)
         {
-            while (_socket.State == WebSocketState.Open)
-            {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                length += result.Count;
-                if (!result.EndOfMessage)
-                {
-                    if (length == buffer.Length)
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-
-                    continue;
-                }
-
-                // A WebSocket message holds one or more records, each ended by the record separator.
-                var frames = buffer.AsSpan(0, length);
-                while (frames.IndexOf(RecordSeparator) is var end and >= 0)
-                {
-                    OnRecord(frames[..end]);
-                    frames = frames[(end + 1)..];
-                }
-
-                length = 0;
-            }
+            OnRecord(message[..end]);
+            message = message[(end + 1)..];
         }
-        catch (WebSocketException) when (Recorder.Stopping)
-        {
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            Recorder.Error("receive: " + ex.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _handshake.TrySetException(new WebSocketException("closed before the handshake"));
-            _joined.TrySetException(new WebSocketException("closed before joining"));
-        }
+    }
+
+    protected override void OnReceiveEnded()
+    {
+        _handshake.TrySetException(new WebSocketException("closed before the handshake"));
+        _joined.TrySetException(new WebSocketException("closed before joining"));
     }
 
     private void OnRecord(ReadOnlySpan<byte> record)
@@ -391,25 +354,7 @@ internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) :
     public override async ValueTask DisposeAsync()
     {
         Open.TryRemove(this, out _);
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-        }
-
-        if (_receive is not null)
-        {
-            await Task.WhenAny(_receive, Task.Delay(5000));
-        }
-
-        _socket.Dispose();
-        _sendLock.Dispose();
+        await base.DisposeAsync();
     }
 }
 
