@@ -13,7 +13,7 @@ internal static class Report
     private static readonly string[] Keys =
     [
         "capacity_msgs_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "deliveries_per_s", "loss", "errors",
-        "server_kb_per_connection", "server_heap_kb_per_connection", "server_idle_cpu_s", "connect_rate", "server_cpu_s", "tool_cpu_s", "server_rss_mb",
+        "server_kb_per_connection", "server_kb_per_connection_after_gc", "server_heap_kb_per_connection", "server_idle_cpu_s", "connect_rate", "server_cpu_s", "tool_cpu_s", "server_rss_mb",
         "server_rss_cold_mb", "server_rss_before_mb", "server_rss_after_mb", "server_rss_after2_mb", "server_heap_before_mb",
         "server_heap_after_mb", "server_heap_after2_mb", "server_fds_cold", "server_fds_before", "server_fds_after",
         "server_fds_after2", "opened", "redis_publishes_per_message", "redis_commands_per_message",

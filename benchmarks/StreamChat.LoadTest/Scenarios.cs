@@ -248,6 +248,12 @@ internal static class Scenarios
         // Resident memory also counts garbage not yet collected and pages the GC keeps. Read last, so it cannot disturb
         // the figure above: the managed heap after a full GC with the connections open, then again once they closed.
         var heapWith = await GcProbe.HeapAfterFullGcMbAsync(options.ServerPid);
+
+        // Resident memory once that full GC has run (it compacts and gives back what the connect burst left): how much
+        // of the figure above was garbage, and how much the connections really hold.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var collected = ProcessStats.Read(options.ServerPid);
+        result["server_kb_per_connection_after_gc"] = before is { } b0 && collected is { } g && clients.Count > 0 ? (g.RssKb - b0.RssKb) / (double)clients.Count : double.NaN;
         await CloseAllAsync(clients, recorder);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var heapWithout = await GcProbe.HeapAfterFullGcMbAsync(options.ServerPid);

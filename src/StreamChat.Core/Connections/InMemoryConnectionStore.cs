@@ -5,11 +5,16 @@ namespace StreamChat.Core.Connections;
 /// <summary>
 /// The default <see cref="IConnectionStore"/>: process-local dictionaries, for a single node.
 /// </summary>
+/// <remarks>
+/// A viewer's connections to a stream are kept as a small array replaced on every change, not as a dictionary of their
+/// own: nearly every viewer has one, and a dictionary per viewer held about 650 bytes for it (buckets, tables and
+/// locks), a twentieth of what an idle connection costs the server.
+/// </remarks>
 internal sealed class InMemoryConnectionStore : IConnectionStore
 {
     private readonly ConcurrentDictionary<string, ChatConnection> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ChatConnection>> _byStream = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string StreamId, string UserId), ConcurrentDictionary<string, ChatConnection>> _byUser = new();
+    private readonly ConcurrentDictionary<(string StreamId, string UserId), ChatConnection[]> _byUser = new();
 
     /// <inheritdoc />
     public Task<bool> AddAsync(ChatConnection connection, CancellationToken cancellationToken = default)
@@ -23,7 +28,7 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
         }
 
         AddToGroup(_byStream, connection.StreamId, connection);
-        AddToGroup(_byUser, (connection.StreamId, connection.UserId), connection);
+        AddToUser((connection.StreamId, connection.UserId), connection);
         return Task.FromResult(true);
     }
 
@@ -39,7 +44,7 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
         }
 
         RemoveFromGroup(_byStream, removed.StreamId, connectionId);
-        RemoveFromGroup(_byUser, (removed.StreamId, removed.UserId), connectionId);
+        RemoveFromUser((removed.StreamId, removed.UserId), connectionId);
         return Task.FromResult<ChatConnection?>(removed);
     }
 
@@ -76,8 +81,9 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
         ArgumentNullException.ThrowIfNull(streamId);
         ArgumentNullException.ThrowIfNull(userId);
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<ChatConnection> result = _byUser.TryGetValue((streamId, userId), out var group)
-            ? group.Values.ToArray()
+        // The stored array is never changed, only replaced, so it can be handed out as it is.
+        IReadOnlyList<ChatConnection> result = _byUser.TryGetValue((streamId, userId), out var connections)
+            ? connections
             : [];
         return Task.FromResult(result);
     }
@@ -108,6 +114,59 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
             {
                 // Only removes the exact (empty) group instance; AddToGroup re-checks and retries.
                 groups.TryRemove(new KeyValuePair<TKey, ConcurrentDictionary<string, ChatConnection>>(key, group));
+            }
+        }
+    }
+
+    private void AddToUser((string StreamId, string UserId) key, ChatConnection connection)
+    {
+        while (true)
+        {
+            if (!_byUser.TryGetValue(key, out var current))
+            {
+                if (_byUser.TryAdd(key, [connection]))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            ChatConnection[] next = [.. current, connection];
+            if (_byUser.TryUpdate(key, next, current))
+            {
+                return;
+            }
+        }
+    }
+
+    private void RemoveFromUser((string StreamId, string UserId) key, string connectionId)
+    {
+        while (_byUser.TryGetValue(key, out var current))
+        {
+            var index = Array.FindIndex(current, c => string.Equals(c.ConnectionId, connectionId, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return;
+            }
+
+            if (current.Length == 1)
+            {
+                // Removes only this exact array; a connection added meanwhile made a new one, and the loop looks again.
+                if (_byUser.TryRemove(new KeyValuePair<(string, string), ChatConnection[]>(key, current)))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var next = new ChatConnection[current.Length - 1];
+            Array.Copy(current, 0, next, 0, index);
+            Array.Copy(current, index + 1, next, index, current.Length - index - 1);
+            if (_byUser.TryUpdate(key, next, current))
+            {
+                return;
             }
         }
     }

@@ -140,4 +140,29 @@ public abstract class ConnectionStoreTestsBase
         await store.RemoveAsync("u1").DefaultTimeout();
         Assert.Equal([tab2], await store.GetByUserAsync("stream-1", "ana").DefaultTimeout());
     }
+
+    [Fact]
+    public async Task GetByUserAsync_OneUsersTabsAddedAndRemovedConcurrently_ListsExactlyTheOnesLeft()
+    {
+        var store = await CreateStoreAsync();
+        var tabs = Enumerable.Range(0, 200).Select(i => new ChatConnection("t" + i, "stream-1", "ana", "Ana", DateTimeOffset.UnixEpoch)).ToArray();
+        await Task.WhenAll(tabs.Select(tab => Task.Run(() => store.AddAsync(tab)))).DefaultTimeout();
+        Assert.Equal(200, (await store.GetByUserAsync("stream-1", "ana").DefaultTimeout()).Count);
+
+        // Removes and adds of the same user race each other; the read afterwards lists exactly what is left.
+        var more = Enumerable.Range(200, 100).Select(i => new ChatConnection("t" + i, "stream-1", "ana", "Ana", DateTimeOffset.UnixEpoch)).ToArray();
+        await Task.WhenAll(
+            tabs.Where((_, i) => i % 2 == 0).Select(tab => Task.Run(() => (Task)store.RemoveAsync(tab.ConnectionId)))
+                .Concat(more.Select(tab => Task.Run(() => (Task)store.AddAsync(tab))))).DefaultTimeout();
+
+        var expected = tabs.Where((_, i) => i % 2 == 1).Concat(more).Select(t => t.ConnectionId).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, (await store.GetByUserAsync("stream-1", "ana").DefaultTimeout()).Select(c => c.ConnectionId).Order(StringComparer.Ordinal));
+
+        foreach (var tab in tabs.Where((_, i) => i % 2 == 1).Concat(more))
+        {
+            await store.RemoveAsync(tab.ConnectionId).DefaultTimeout();
+        }
+
+        Assert.Empty(await store.GetByUserAsync("stream-1", "ana").DefaultTimeout());
+    }
 }
