@@ -9,22 +9,17 @@ namespace StreamChat.AspNetCore.Internal;
 /// and a send pump, run by the <see cref="SendPumpScheduler"/>, writes whatever is queued, back to back. Under load
 /// the pump finds several frames at once, Kestrel gathers them in the connection's output pipe, and they leave in one
 /// socket write. A full queue means the client cannot keep up: it is closed, not waited on. An idle connection holds
-/// no writer task and no cancellation source; only this object and, once it has sent something, a small queue array.
+/// no writer task, no cancellation source and no queue segment (<see cref="FrameQueue"/>); only this object.
 /// </summary>
 internal sealed partial class WebSocketChatConnection : ILocalChatConnection, IDisposable
 {
-    private const int InitialQueueSize = 8;
-
-    // Kept after a drain up to this capacity, so a busy connection does not reallocate; a larger one is dropped.
-    private const int RetainedQueueSize = 64;
-
     private readonly WebSocket _socket;
     private readonly int _capacity;
     private readonly TimeSpan _closeTimeout;
     private readonly SendPumpScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private Queue<ReadOnlyMemory<byte>>? _queue;
+    private readonly FrameQueue _queue = new();
     private bool _sending;
     private bool _drainBeforeClose;
     private int _closing;
@@ -85,10 +80,10 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
                 return false;
             }
 
-            full = _queue is not null && _queue.Count == _capacity;
+            full = _queue.Count == _capacity;
             if (!full)
             {
-                (_queue ??= new Queue<ReadOnlyMemory<byte>>(Math.Min(InitialQueueSize, _capacity))).Enqueue(frame);
+                _queue.Enqueue(frame);
                 startPump = !_sending;
                 _sending = true;
             }
@@ -144,7 +139,7 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
             _drainBeforeClose = drain;
             if (!drain)
             {
-                _queue = null;
+                _queue.Clear();
             }
 
             startPump = !_sending;
@@ -175,6 +170,9 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
         lock (_gate)
         {
             timer = _abortTimer;
+
+            // Frames a failed or aborted pump left behind: their segments go back to the pool.
+            _queue.Clear();
         }
 
         timer?.Dispose();
@@ -202,7 +200,7 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
                         break;
                     }
 
-                    if (_queue is null || !_queue.TryDequeue(out frame))
+                    if (!_queue.TryDequeue(out frame))
                     {
                         if (_closing != 0)
                         {
@@ -210,13 +208,6 @@ internal sealed partial class WebSocketChatConnection : ILocalChatConnection, ID
                         }
 
                         _sending = false;
-
-                        // EnsureCapacity(0) changes nothing and returns the capacity.
-                        if (_queue?.EnsureCapacity(0) > RetainedQueueSize)
-                        {
-                            _queue = null;
-                        }
-
                         return;
                     }
                 }
