@@ -15,9 +15,9 @@ namespace StreamChat.AspNetCore.Internal;
 internal sealed class FrameQueue
 {
     /// <summary>Entries per segment (16 bytes each).</summary>
-    internal const int SegmentLength = 32;
+    internal const int SegmentLength = 16;
 
-    // At most this many free segments are kept (about 2.2 MB); beyond it, emptied segments are left to the GC.
+    // At most this many free segments are kept (about 1.2 MB); beyond it, emptied segments are left to the GC.
     private const int RetainedSegments = 4096;
 
     private static readonly ObjectPool<Segment> Pool = new DefaultObjectPool<Segment>(new SegmentPolicy(), RetainedSegments);
