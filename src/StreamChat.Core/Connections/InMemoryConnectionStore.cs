@@ -144,7 +144,7 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
     {
         while (_byUser.TryGetValue(key, out var current))
         {
-            var index = Array.FindIndex(current, c => string.Equals(c.ConnectionId, connectionId, StringComparison.Ordinal));
+            var index = IndexOf(current, connectionId);
             if (index < 0)
             {
                 return;
@@ -161,13 +161,24 @@ internal sealed class InMemoryConnectionStore : IConnectionStore
                 continue;
             }
 
-            var next = new ChatConnection[current.Length - 1];
-            Array.Copy(current, 0, next, 0, index);
-            Array.Copy(current, index + 1, next, index, current.Length - index - 1);
+            ChatConnection[] next = [.. current.AsSpan(0, index), .. current.AsSpan(index + 1)];
             if (_byUser.TryUpdate(key, next, current))
             {
                 return;
             }
         }
+    }
+
+    private static int IndexOf(ChatConnection[] connections, string connectionId)
+    {
+        for (var i = 0; i < connections.Length; i++)
+        {
+            if (string.Equals(connections[i].ConnectionId, connectionId, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
