@@ -48,6 +48,18 @@ internal abstract class ChatClient : IAsyncDisposable
 /// </summary>
 internal abstract class RawWebSocketChatClient(string streamId, Recorder recorder) : ChatClient(streamId, recorder)
 {
+    /// <summary>Records the delivery of a chat message whose text follows <paramref name="marker"/>: its send time is the first word.</summary>
+    protected void RecordDelivery(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> marker, long now)
+    {
+        var at = frame.IndexOf(marker);
+        if (at >= 0)
+        {
+            var token = frame[(at + marker.Length)..];
+            var end = token.IndexOf((byte)' ');
+            Recorder.Delivered(SendTime.Decode(token[..(end < 0 ? 0 : end)]), now);
+        }
+    }
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task? _receive;
 
@@ -171,13 +183,7 @@ internal sealed class StreamChatClient(string streamId, Recorder recorder) : Raw
         var now = Stopwatch.GetTimestamp();
         if (frame.IndexOf(MessageMarker) >= 0)
         {
-            var at = frame.IndexOf(TextMarker);
-            if (at >= 0)
-            {
-                var token = frame[(at + TextMarker.Length)..];
-                var end = token.IndexOf((byte)' ');
-                Recorder.Delivered(SendTime.Decode(token[..(end < 0 ? 0 : end)]), now);
-            }
+            RecordDelivery(frame, TextMarker, now);
         }
         else if (frame.IndexOf(BlockedMarker) >= 0 || frame.IndexOf(ErrorMarker) >= 0)
         {
@@ -333,13 +339,7 @@ internal sealed class RawSignalRChatClient(string streamId, Recorder recorder) :
 
         if (record.IndexOf(ReceiveMarker) >= 0)
         {
-            var at = record.IndexOf(TextMarker);
-            if (at >= 0)
-            {
-                var token = record[(at + TextMarker.Length)..];
-                var end = token.IndexOf((byte)' ');
-                Recorder.Delivered(SendTime.Decode(token[..(end < 0 ? 0 : end)]), now);
-            }
+            RecordDelivery(record, TextMarker, now);
         }
         else if (record.IndexOf(CompletionMarker) >= 0)
         {
