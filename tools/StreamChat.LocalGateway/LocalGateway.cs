@@ -50,6 +50,12 @@ internal sealed record LocalGatewayOptions
 
     /// <summary>Gets a folder of static files served at <c>/</c> (the browser test page), or <see langword="null"/>.</summary>
     public string? StaticDirectory { get; init; }
+
+    /// <summary>
+    /// Gets an invocation time-out that replaces every function's <c>Timeout</c> from the template (a slow test machine),
+    /// or <see langword="null"/> for the template's.
+    /// </summary>
+    public TimeSpan? FunctionTimeout { get; init; }
 }
 
 /// <summary>
@@ -144,7 +150,7 @@ internal sealed partial class LocalGateway : IAsyncDisposable
             var byLogicalId = new Dictionary<string, LambdaFunction>(StringComparer.Ordinal);
             foreach (var function in template.Routes.Values.DistinctBy(f => f.LogicalId))
             {
-                var lambda = await LambdaFunction.StartAsync(function, loggerFactory);
+                var lambda = await LambdaFunction.StartAsync(options.FunctionTimeout is { } timeout ? function with { Timeout = timeout } : function, loggerFactory);
                 functions.Add(lambda);
                 byLogicalId[function.LogicalId] = lambda;
             }

@@ -26,6 +26,7 @@ const string Usage = """
       --static DIR                 serve a folder at / (the browser test page)
       --idle-timeout SECONDS       close idle connections with 1001 (default 600)
       --max-connection-duration S  close connections this old with 1001 (default 7200)
+      --function-timeout SECONDS   every function's invocation time-out instead of the template's
       --log-level LEVEL            Information (default), Debug, Warning
     """;
 
@@ -36,6 +37,7 @@ string region = "us-east-1", stackName = "streamchat-local";
 var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
 var environment = new Dictionary<string, string>(StringComparer.Ordinal);
 var limits = GatewayLimits.ApiGateway;
+TimeSpan? functionTimeout = null;
 var level = LogLevel.Information;
 try
 {
@@ -63,6 +65,7 @@ try
             case "--static": staticDirectory = Next(); break;
             case "--idle-timeout": limits = limits with { IdleTimeout = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) }; break;
             case "--max-connection-duration": limits = limits with { MaxConnectionDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) }; break;
+            case "--function-timeout": functionTimeout = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
             case "--log-level": level = Enum.Parse<LogLevel>(Next(), ignoreCase: true); break;
             case "-h" or "--help": Console.WriteLine(Usage); return 0;
             default: throw new ArgumentException($"Unknown option {args[i]}.");
@@ -77,6 +80,11 @@ try
     if (instances < 0 || port is < 0 or > 65535)
     {
         throw new ArgumentException("--instances must be 0 or more and --port a port number.");
+    }
+
+    if (functionTimeout is { } t && (t <= TimeSpan.Zero || t > TimeSpan.FromMinutes(15)))
+    {
+        throw new ArgumentException("--function-timeout must be more than 0 and at most 900 seconds, as on Lambda.");
     }
 }
 catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
@@ -107,6 +115,7 @@ try
             Environment = environment,
             Limits = limits,
             StaticDirectory = staticDirectory,
+            FunctionTimeout = functionTimeout,
         },
         loggerFactory,
         stop.Token);

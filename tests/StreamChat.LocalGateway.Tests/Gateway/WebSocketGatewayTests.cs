@@ -25,10 +25,10 @@ public sealed class WebSocketGatewayTests : IAsyncLifetime
 
     public Task InitializeAsync() => StartAsync(ShortLimits);
 
-    private async Task StartAsync(GatewayLimits limits)
+    private async Task StartAsync(GatewayLimits limits, TimeSpan? functionTimeout = null)
     {
         _gateway = await LocalGateway.StartAsync(
-            new LocalGatewayOptions { TemplatePath = PublishedLambda.Template, Port = 0, Instances = 0, Limits = limits },
+            new LocalGatewayOptions { TemplatePath = PublishedLambda.Template, Port = 0, Instances = 0, Limits = limits, FunctionTimeout = functionTimeout },
             NullLoggerFactory.Instance);
         _connections = new FakeSandbox(_gateway.Functions["ConnectionFunction"].RuntimeApiAddress);
         _messages = new FakeSandbox(_gateway.Functions["MessageFunction"].RuntimeApiAddress);
@@ -288,5 +288,29 @@ public sealed class WebSocketGatewayTests : IAsyncLifetime
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4));
         await Eventually(() => _connections.Of("DISCONNECT").Length == 2);
         Assert.All(_connections.Of("DISCONNECT"), d => Assert.Equal(1001, d.GetProperty("requestContext").GetProperty("disconnectStatusCode").GetInt32()));
+    }
+
+    [Fact]
+    public async Task AnInvocationLongerThanTheFunctionsTimeout_FailsTheHandshake_AndTheTimeoutCanBeReplaced()
+    {
+        // The template's: 10 s for $connect, 29 s for messages, and the deadline the sandbox is told matches it.
+        Assert.Equal(TimeSpan.FromSeconds(10), _gateway.Functions["ConnectionFunction"].Function.Timeout);
+        var before = DateTimeOffset.UtcNow;
+        var (client, _) = await ConnectAsync();
+        await client.DisposeAsync();
+        Assert.InRange(_connections.Deadlines.First() - before, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(11));
+
+        // Replaced: every function gets the given time-out, and an invocation that runs past it fails the handshake.
+        await DisposeAsync();
+        await StartAsync(ShortLimits, functionTimeout: TimeSpan.FromSeconds(1));
+        Assert.All(_gateway.Functions.Values, f => Assert.Equal(TimeSpan.FromSeconds(1), f.Function.Timeout));
+        _connections.Handler = static async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            return """{"statusCode":200}""";
+        };
+        var started = DateTimeOffset.UtcNow;
+        Assert.Equal(500, await ChatTestClient.ConnectExpectingRefusalAsync(Url()));
+        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.9));
     }
 }

@@ -24,6 +24,9 @@ internal sealed class FakeSandbox : IAsyncDisposable
 
     public ConcurrentQueue<JsonElement> Events { get; } = new();
 
+    /// <summary>Gets the deadline each invocation came with (<c>Lambda-Runtime-Deadline-Ms</c>), in order.</summary>
+    public ConcurrentQueue<DateTimeOffset> Deadlines { get; } = new();
+
     /// <summary>Gets or sets the answer to an event: a proxy response's JSON, or <see langword="null"/> for an error.</summary>
     public Func<JsonElement, Task<string?>> Handler { get; set; } = static _ => Task.FromResult<string?>("""{"statusCode":200}""");
 
@@ -47,6 +50,7 @@ internal sealed class FakeSandbox : IAsyncDisposable
             using (next)
             {
                 var id = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+                Deadlines.Enqueue(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(next.Headers.GetValues("Lambda-Runtime-Deadline-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture)));
                 using var document = JsonDocument.Parse(await next.Content.ReadAsStringAsync());
                 var evt = document.RootElement.Clone();
                 Events.Enqueue(evt);

@@ -44,7 +44,7 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
     /// <summary>Gets or sets a value indicating whether clients number their message frames (seq), as the test page does.</summary>
     public bool NumberFrames { get; set; } = true;
 
-    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null, string? staticDirectory = null, string? template = null)
+    public static async Task<LocalGatewayChatHost> StartAsync(string codeDirectory, Action<StreamChatOptions>? configure = null, int instances = 2, IReadOnlyDictionary<string, string>? environment = null, string? staticDirectory = null, string? template = null, TimeSpan? functionTimeout = null)
     {
         var variables = OptionsEnvironment.Of(configure);
 
@@ -78,6 +78,7 @@ internal sealed class LocalGatewayChatHost : IChatTestHost
                 },
                 Environment = variables,
                 StaticDirectory = staticDirectory,
+                FunctionTimeout = functionTimeout,
             },
             loggers);
 
