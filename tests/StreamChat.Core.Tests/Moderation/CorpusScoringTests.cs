@@ -198,6 +198,24 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("profanity-last-2026-12-02.tsv", "moderation-corpus-profanity-last", "of the once-scored profanity last batch", maxFalsePositives: 1, ("profanity", 58));
     }
 
+    /// <summary>
+    /// The embedding batch (embed-first-2026-12-07.tsv): written before the sentence-embedding scorer existed, scored
+    /// once as written with the patterns (the floors) and once with the model, which never trains on it
+    /// (StreamChat.Moderation.Onnx.Tests hold that score).
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheEmbeddingBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("embed-first-2026-12-07.tsv", "moderation-corpus-embed-first", "of the once-scored embedding batch", maxFalsePositives: 0, ("toxicity", 47));
+    }
+
+    /// <summary>The embedding training batch (train-embedding-2026-12-07.tsv), scored once with the patterns as written.</summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheEmbeddingTrainingBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("train-embedding-2026-12-07.tsv", "moderation-corpus-train-embedding", "of the once-scored embedding training batch", maxFalsePositives: 0, ("toxicity", 20));
+    }
+
     private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
     {
         var (score, report) = await ScoreAndReportAsync(file, reportName);
