@@ -44,6 +44,15 @@ if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
     chat.AddStackExchangeRedis(builder.Configuration.GetSection("StreamChatRedis"));
 }
 
+// Optional: hostility found with sentence embeddings as well as the word patterns (StreamChat.Moderation.Onnx: about
+// 90 MB and several milliseconds of one core per message; the model loads on the first message).
+//   Sample__EmbeddingHostility=true                    switch it on
+//   StreamChatEmbedding__MaxTextLength=500             its options (EmbeddingHostilityOptions)
+if (sample.GetValue<bool>("EmbeddingHostility"))
+{
+    chat.AddSentenceEmbeddingHostility(builder.Configuration.GetSection("StreamChatEmbedding"));
+}
+
 // Health: the DynamoDB and Redis checks (registered by AddDynamoDbStores and AddStackExchangeRedis) answer at /healthz;
 // on the in-memory default there is nothing to check and it answers Healthy.
 builder.Services.AddHealthChecks();

@@ -1,0 +1,85 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StreamChat.Core;
+using StreamChat.Core.Moderation;
+using StreamChat.Testing;
+using Xunit.Abstractions;
+
+namespace StreamChat.Moderation.Onnx.Tests;
+
+/// <summary>
+/// The default moderators with the embedding scorer on the batches the head never trained on, each scored once when
+/// it was written (docs/moderation.md); the once-scored result is the floor. "Unsure" is what a remote moderator
+/// (Comprehend on AWS) would be asked about.
+/// </summary>
+public sealed class HeldOutBatchTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// embed-first-2026-12-07.tsv: written before the scorer existed; the patterns alone blocked 47 of 100 hostile lines
+    /// and no clean one. Scored once with the scorer: 72 blocked, 92 blocked or unsure; of 90 clean lines 0 blocked, 9 unsure.
+    /// </summary>
+    [Fact]
+    public async Task TheFirstEmbeddingBatch_HoldsItsOnceScoredResult() =>
+        await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 72, unsureOrBlockedFloor: 92, maxCleanBlocked: 0, maxCleanUnsure: 9);
+
+    private async Task AssertFloorsAsync(string file, int blockedFloor, int unsureOrBlockedFloor, int maxCleanBlocked, int maxCleanUnsure)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddStreamChatCore().AddSentenceEmbeddingHostility();
+        await using var provider = services.BuildServiceProvider();
+        var moderators = provider.GetServices<IMessageModerator>().ToArray();
+        var scorer = provider.GetRequiredService<IHostilityScorer>();
+        var unsureAt = provider.GetRequiredService<IOptions<StreamChatOptions>>().Value.Moderation.Hostility.UnsureThreshold;
+
+        var lines = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Corpus", file), Encoding.UTF8)
+            .Where(static l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(static l => l.Split('\t', 3))
+            .ToList();
+        int hostile = 0, blocked = 0, unsureOrBlocked = 0, clean = 0, cleanBlocked = 0, cleanUnsure = 0;
+        var report = new StringBuilder();
+        foreach (var (expected, label, text) in lines.Select(static p => (p[0], p[1], p[2])))
+        {
+            var context = new ModerationContext(text, "corpus", "u", "c", "m");
+            var isBlocked = false;
+            foreach (var moderator in moderators)
+            {
+                var verdict = await moderator.ModerateAsync(context);
+                if (verdict.IsBlocked || verdict.IsRedacted)
+                {
+                    isBlocked = true;
+                    break;
+                }
+            }
+
+            var score = scorer.Score(context.Text);
+            var unsure = !isBlocked && score.Value >= unsureAt;
+            if (expected == "block")
+            {
+                hostile++;
+                blocked += isBlocked ? 1 : 0;
+                unsureOrBlocked += isBlocked || unsure ? 1 : 0;
+            }
+            else
+            {
+                clean++;
+                cleanBlocked += isBlocked ? 1 : 0;
+                cleanUnsure += unsure ? 1 : 0;
+            }
+
+            if ((expected == "block") != isBlocked)
+            {
+                report.AppendLine($"{label,-24} expected {expected,-5} got {(isBlocked ? "block" : unsure ? "unsure" : "allow")} ({score.Value:F2} {score.Rule}): {text}");
+            }
+        }
+
+        var summary = $"{file} with the embedding scorer: hostile {blocked}/{hostile} blocked, {unsureOrBlocked}/{hostile} blocked or unsure; clean {cleanBlocked}/{clean} blocked, {cleanUnsure}/{clean} unsure.";
+        output.WriteLine(summary);
+        output.WriteLine(report.ToString());
+        TestReports.Write("embedding-" + Path.GetFileNameWithoutExtension(file), summary + "\n\n" + report);
+        Assert.True(blocked >= blockedFloor, summary);
+        Assert.True(unsureOrBlocked >= unsureOrBlockedFloor, summary);
+        Assert.True(cleanBlocked <= maxCleanBlocked, summary);
+        Assert.True(cleanUnsure <= maxCleanUnsure, summary);
+    }
+}
