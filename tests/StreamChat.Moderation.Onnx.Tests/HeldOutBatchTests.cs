@@ -23,6 +23,15 @@ public sealed class HeldOutBatchTests(ITestOutputHelper output)
     public async Task TheFirstEmbeddingBatch_HoldsItsOnceScoredResult() =>
         await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 72, unsureOrBlockedFloor: 92, maxCleanBlocked: 0, maxCleanUnsure: 9);
 
+    /// <summary>
+    /// embed-last-2026-12-07.tsv: written after the head was trained and its thresholds chosen; the patterns alone block
+    /// 11 of 51 hostile lines. Scored once with the scorer: 26 blocked, 46 blocked or unsure; of 50 clean lines 1 blocked
+    /// ("my sister will murder me if i lose her save file"), 6 unsure.
+    /// </summary>
+    [Fact]
+    public async Task TheLastEmbeddingBatch_HoldsItsOnceScoredResult() =>
+        await AssertFloorsAsync("embed-last-2026-12-07.tsv", blockedFloor: 26, unsureOrBlockedFloor: 46, maxCleanBlocked: 1, maxCleanUnsure: 6);
+
     private async Task AssertFloorsAsync(string file, int blockedFloor, int unsureOrBlockedFloor, int maxCleanBlocked, int maxCleanUnsure)
     {
         var services = new ServiceCollection().AddLogging();

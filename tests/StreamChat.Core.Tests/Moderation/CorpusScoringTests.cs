@@ -209,6 +209,16 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("embed-first-2026-12-07.tsv", "moderation-corpus-embed-first", "of the once-scored embedding batch", maxFalsePositives: 0, ("toxicity", 47));
     }
 
+    /// <summary>
+    /// The embedding last batch (embed-last-2026-12-07.tsv): written after the embedding scorer was trained and its
+    /// thresholds chosen, scored once with the patterns (the floors) and once with the model, which never trains on it.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheEmbeddingLastBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("embed-last-2026-12-07.tsv", "moderation-corpus-embed-last", "of the once-scored embedding last batch", maxFalsePositives: 0, ("toxicity", 11));
+    }
+
     /// <summary>The embedding training batch (train-embedding-2026-12-07.tsv), scored once with the patterns as written.</summary>
     [Fact]
     public async Task DefaultLocalModeration_OnTheEmbeddingTrainingBatch_HoldsItsOnceScoredResult()
