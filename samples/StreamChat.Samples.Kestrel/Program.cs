@@ -45,7 +45,7 @@ if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
 }
 
 // Optional: hostility found with sentence embeddings as well as the word patterns (StreamChat.Moderation.Onnx: about
-// 90 MB and several milliseconds of one core per message; the model loads on the first message).
+// 90 MB and about 2 ms of one core per message; the model loads on the first message).
 //   Sample__EmbeddingHostility=true                    switch it on
 //   StreamChatEmbedding__MaxTextLength=500             its options (EmbeddingHostilityOptions)
 if (sample.GetValue<bool>("EmbeddingHostility"))

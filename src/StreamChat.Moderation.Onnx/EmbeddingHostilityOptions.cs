@@ -30,9 +30,12 @@ public sealed class EmbeddingHostilityOptions
     [Range(0.0, 1.0)]
     public double UnsureProbability { get; set; } = 0.5;
 
-    /// <summary>Gets or sets the most characters of a message the model reads (the model itself reads at most 256 tokens).</summary>
+    /// <summary>
+    /// Gets or sets the most characters of a message the model reads; the rest is not read. At most 510: a character is
+    /// at most one token, and the model reads at most 512 tokens with its two markers.
+    /// </summary>
     /// <value>The default value is 500.</value>
-    [Range(16, 4096)]
+    [Range(16, 510)]
     public int MaxTextLength { get; set; } = 500;
 
     /// <summary>

