@@ -17,7 +17,7 @@ public static class StreamChatOnnxBuilderExtensions
     /// Scores hostility with the word patterns and an embedding model together: the higher of the two scores counts,
     /// so the default hostility moderator blocks what either finds hostile (at <c>Hostility:BlockThreshold</c>) and the
     /// Comprehend call plan asks about what either is unsure of. The model (all-MiniLM-L6-v2 on ONNX Runtime) is loaded
-    /// on the first message and costs about 10 ms of one core per message; nothing is downloaded.
+    /// on the first message and costs about 2 ms of one core per message; nothing is downloaded.
     /// </summary>
     /// <param name="builder">The builder from <c>AddStreamChat()</c> or <c>AddStreamChatCore()</c>.</param>
     /// <returns>The builder.</returns>
