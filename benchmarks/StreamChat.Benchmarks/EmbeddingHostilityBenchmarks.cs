@@ -1,4 +1,3 @@
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using StreamChat.Core.Moderation;
@@ -27,14 +26,7 @@ public class EmbeddingHostilityBenchmarks
         services.AddStreamChatCore().AddSentenceEmbeddingHostility();
         _scorer = services.BuildServiceProvider().GetRequiredService<IHostilityScorer>();
 
-        var rows = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "moderation-corpus.tsv"), Encoding.UTF8)
-            .Where(static l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(static l => l.Split('\t', 3))
-            .ToArray();
-        var clean = rows.Where(static r => r[0] == "allow").Select(static r => r[2]).ToArray();
-        var bad = rows.Where(static r => r[0] == "block").Select(static r => r[2]).ToArray();
-        var random = new Random(42);
-        _mix = Enumerable.Range(0, MixSize).Select(_ => random.NextDouble() < 0.85 ? clean[random.Next(clean.Length)] : bad[random.Next(bad.Length)]).ToArray();
+        _mix = ModerationBenchmarks.RealisticMix(MixSize, new Random(42));
         _scorer.Score("warm the model up");
     }
 

@@ -24,7 +24,10 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
         _playwright.Dispose();
     }
 
-    private async Task<IPage> OpenAsUserAsync(string userId, string username, string streamId, string? role = null)
+    private Task<IPage> OpenAsUserAsync(string userId, string username, string streamId, string? role = null) =>
+        OpenAsUserAsync(_factory, userId, username, streamId, role);
+
+    private async Task<IPage> OpenAsUserAsync(SampleAppFactory factory, string userId, string username, string streamId, string? role = null)
     {
         var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -35,11 +38,34 @@ public sealed class BrowserTests : IClassFixture<SampleAppFactory>, IAsyncLifeti
             query += "&role=" + role;
         }
 
-        await page.GotoAsync(new Uri(_factory.BaseAddress, "/" + query).ToString());
+        await page.GotoAsync(new Uri(factory.BaseAddress, "/" + query).ToString());
         await page.ClickAsync("#connect");
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Connected");
         await Assertions.Expect(page.Locator("#messages li.msg-system").First).ToContainTextAsync("Welcome");
         return page;
+    }
+
+    /// <summary>
+    /// The sample with StreamChat.Moderation.Onnx switched on the documented way (<c>Sample__EmbeddingHostility=true</c>):
+    /// the page shows a hostile line the word patterns let through blocked for toxicity, for its sender only.
+    /// </summary>
+    [Fact]
+    public async Task WithEmbeddingHostility_ThePageShowsALineThePatternsMiss_BlockedForToxicity_ForItsSenderOnly()
+    {
+        await using var factory = new SampleAppFactory(new Dictionary<string, string> { ["Sample:EmbeddingHostility"] = "true" });
+        var stream = "onnx-" + Guid.NewGuid().ToString("N")[..8];
+        var alice = await OpenAsUserAsync(factory, "alice", "Alice", stream);
+        var bob = await OpenAsUserAsync(factory, "bob", "Bob", stream);
+        await Assertions.Expect(alice.Locator("#messages li.msg-join")).ToContainTextAsync("Bob joined");
+
+        await alice.FillAsync("#text", EmbeddingHostilityScenario.HostileLineThePatternsMiss);
+        await alice.ClickAsync("#send");
+        await Assertions.Expect(alice.Locator("#messages li.msg-blocked")).ToContainTextAsync("toxicity");
+
+        await alice.FillAsync("#text", "you should try the other build, it's really good");
+        await alice.ClickAsync("#send");
+        await Assertions.Expect(bob.Locator("#messages li.msg-chat").Last).ToContainTextAsync("try the other build");
+        await Assertions.Expect(bob.Locator("#messages")).Not.ToContainTextAsync("charisma");
     }
 
     [Fact]
