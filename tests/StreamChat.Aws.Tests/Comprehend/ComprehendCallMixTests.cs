@@ -59,6 +59,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         var (patterns, _) = await SimulateAsync("patterns alone, default policy, held-out hostile and clean lines", null, report, heldOut: true, messages: Long);
         var (model, _) = await SimulateAsync("with the embedding scorer, default policy, held-out lines", null, report, heldOut: true, embedding: true, messages: Long);
         var (modelTrusting, _) = await SimulateAsync("with the embedding scorer, every unflagged sender trusted, held-out lines", o => o.Moderation.Trust.MessagesToTrust = 0, report, heldOut: true, embedding: true, messages: Long);
+        await SimulateAsync("with the embedding scorer unsure from probability 0.3, every unflagged sender trusted, held-out lines", o => o.Moderation.Trust.MessagesToTrust = 0, report, heldOut: true, embedding: true, messages: Long, unsureProbability: 0.3);
         await SimulateAsync("with the embedding scorer, every unflagged sender trusted, the whole corpus (calls comparable with the first test; recall flattered: the model trained on most of these lines)", o => o.Moderation.Trust.MessagesToTrust = 0, report, embedding: true);
         output.WriteLine(report.ToString());
         TestReports.Write("comprehend-call-mix-embedding", report.ToString());
@@ -76,7 +77,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
     /// <summary>The batches the embedding head never trained on (tools/StreamChat.HostilityTraining's held-out list).</summary>
     private static readonly string[] HeldOutBatches = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv"];
 
-    private static async Task<(Window Steady, Window First)> SimulateAsync(string name, Action<StreamChat.Core.StreamChatOptions>? configure, StringBuilder report, bool heldOut = false, bool embedding = false, int messages = Messages)
+    private static async Task<(Window Steady, Window First)> SimulateAsync(string name, Action<StreamChat.Core.StreamChatOptions>? configure, StringBuilder report, bool heldOut = false, bool embedding = false, int messages = Messages, double unsureProbability = 0.5)
     {
         var corpus = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.tsv")
             .SelectMany(static f => File.ReadLines(f, Encoding.UTF8).Select(l => (File: Path.GetFileName(f), Line: l)))
@@ -99,7 +100,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         var chat = services.AddStreamChatCore();
         if (embedding)
         {
-            chat.AddSentenceEmbeddingHostility();
+            chat.AddSentenceEmbeddingHostility(o => o.UnsureProbability = unsureProbability);
         }
 
         chat.AddComprehendModeration(o =>
