@@ -24,6 +24,7 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
     private readonly IOptionsMonitor<EmbeddingHostilityOptions> _options;
     private readonly HostilityOptions _thresholds;
     private readonly ConditionalWeakTable<string, StrongBox<double>> _scored = new();
+    private readonly ConditionalWeakTable<string, StrongBox<double>>.CreateValueCallback _scoreWithModel;
     private readonly Meter? _ownMeter;
     private readonly Histogram<double> _duration;
 
@@ -44,6 +45,7 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
         _head = head;
         _options = options;
         _thresholds = thresholds;
+        _scoreWithModel = ScoreWithModel; // one delegate, not one per message
 
         // A factory's meter is shared by name and disposed by the factory; only a meter made here is ours to dispose.
         var meter = meterFactory?.Create(StreamChatMeter.Name);
@@ -56,13 +58,13 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         var patterns = _inner.Score(text);
-        if (!_options.CurrentValue.Enabled || patterns.Value >= 1 || !HasLetter(text))
+        var options = _options.CurrentValue;
+        if (!options.Enabled || patterns.Value >= 1 || !HasLetter(text))
         {
             return patterns;
         }
 
-        var options = _options.CurrentValue;
-        var probability = _scored.GetValue(text, ScoreWithModel).Value;
+        var probability = _scored.GetValue(text, _scoreWithModel).Value;
         var score = OnScoreScale(probability, options.UnsureProbability, options.BlockProbability, _thresholds.UnsureThreshold, _thresholds.BlockThreshold);
         return score > patterns.Value ? new HostilityScore(score, Rule) : patterns;
     }
