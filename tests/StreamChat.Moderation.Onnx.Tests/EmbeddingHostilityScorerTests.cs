@@ -12,7 +12,7 @@ namespace StreamChat.Moderation.Onnx.Tests;
 public sealed class EmbeddingHostilityScorerTests
 {
     // A one-value "embedding": the head reads its first value as the log-odds of hostility.
-    private static readonly HostilityHead Head = new(0f, [1f]);
+    private static readonly HostilityClassifier Head = new(new HostilityHead(0f, [1f]), null);
 
     private static (EmbeddingHostilityScorer Scorer, FakeEmbedder Embedder, IHostilityScorer Patterns) Create(double modelLogOdds, HostilityScore patterns, bool enabled = true)
     {
@@ -27,13 +27,13 @@ public sealed class EmbeddingHostilityScorerTests
     [Fact]
     public void TheModelsProbability_CountsWhenItIsHigherThanThePatterns()
     {
-        // Probability 0.953, above the block probability (0.9): at least the block threshold (0.8).
+        // Probability 0.953, above the block probability (0.8): at least the block threshold (0.8).
         var (scorer, _, _) = Create(modelLogOdds: 3, HostilityScore.None);
         var score = scorer.Score("you are a waste of oxygen");
-        Assert.Equal(0.8 + (0.2 * ((1 / (1 + Math.Exp(-3))) - 0.9) / 0.1), score.Value, 6);
+        Assert.Equal(0.8 + (0.2 * ((1 / (1 + Math.Exp(-3))) - 0.8) / 0.2), score.Value, 6);
         Assert.Equal("toxicity.model", score.Rule);
 
-        // Probability 0.73: unsure (between the unsure threshold 0.5 and the block threshold).
+        // Probability 0.73: unsure (between the unsure probability 0.5 and the block probability 0.8).
         (scorer, _, _) = Create(modelLogOdds: 1, HostilityScore.None);
         Assert.InRange(scorer.Score("you are a waste of oxygen").Value, 0.5, 0.7999);
     }

@@ -17,20 +17,32 @@ public sealed class HeldOutBatchTests(ITestOutputHelper output)
 {
     /// <summary>
     /// embed-first-2026-12-07.tsv: written before the scorer existed; the patterns alone blocked 47 of 100 hostile lines
-    /// and no clean one. Scored once with the scorer: 72 blocked, 92 blocked or unsure; of 90 clean lines 0 blocked, 9 unsure.
+    /// and no clean one. Scored once with the first head: 72 blocked, 92 blocked or unsure; of 90 clean lines 0 blocked,
+    /// 9 unsure. Measured again with the second classifier (head and neighbours, which never trained on it either, but
+    /// was built after the first head's misses here were known): 77, 95; 0, 4. The floors are the second.
     /// </summary>
     [Fact]
-    public async Task TheFirstEmbeddingBatch_HoldsItsOnceScoredResult() =>
-        await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 72, unsureOrBlockedFloor: 92, maxCleanBlocked: 0, maxCleanUnsure: 9);
+    public async Task TheFirstEmbeddingBatch_HoldsItsMeasuredResult() =>
+        await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 77, unsureOrBlockedFloor: 95, maxCleanBlocked: 0, maxCleanUnsure: 4);
 
     /// <summary>
-    /// embed-last-2026-12-07.tsv: written after the head was trained and its thresholds chosen; the patterns alone block
-    /// 11 of 51 hostile lines. Scored once with the scorer: 26 blocked, 46 blocked or unsure; of 50 clean lines 1 blocked
-    /// ("my sister will murder me if i lose her save file"), 6 unsure.
+    /// embed-last-2026-12-07.tsv: written after the first head was trained and its thresholds chosen; the patterns alone
+    /// block 11 of 51 hostile lines. Scored once with the first head: 26 blocked, 46 blocked or unsure; of 50 clean lines
+    /// 1 blocked ("my sister will murder me if i lose her save file"), 6 unsure. Measured again with the second
+    /// classifier (as above): 37, 48; 0, 5. The floors are the second.
     /// </summary>
     [Fact]
-    public async Task TheLastEmbeddingBatch_HoldsItsOnceScoredResult() =>
-        await AssertFloorsAsync("embed-last-2026-12-07.tsv", blockedFloor: 26, unsureOrBlockedFloor: 46, maxCleanBlocked: 1, maxCleanUnsure: 6);
+    public async Task TheLastEmbeddingBatch_HoldsItsMeasuredResult() =>
+        await AssertFloorsAsync("embed-last-2026-12-07.tsv", blockedFloor: 37, unsureOrBlockedFloor: 48, maxCleanBlocked: 0, maxCleanUnsure: 5);
+
+    /// <summary>
+    /// embed-final-2026-12-07.tsv: written after the second classifier was trained and every setting chosen; the
+    /// patterns alone block 23 of 78 hostile lines and no clean one. Scored once with the scorer: 61 blocked, 74 blocked
+    /// or unsure; of 80 clean lines 0 blocked, 17 unsure.
+    /// </summary>
+    [Fact]
+    public async Task TheFinalEmbeddingBatch_HoldsItsOnceScoredResult() =>
+        await AssertFloorsAsync("embed-final-2026-12-07.tsv", blockedFloor: 61, unsureOrBlockedFloor: 74, maxCleanBlocked: 0, maxCleanUnsure: 17);
 
     private async Task AssertFloorsAsync(string file, int blockedFloor, int unsureOrBlockedFloor, int maxCleanBlocked, int maxCleanUnsure)
     {

@@ -10,16 +10,21 @@ using StreamChat.Moderation.Onnx.Internal;
 //   dotnet run -c Release --project tools/StreamChat.HostilityTraining -- --write       train on every training batch, write the head
 //   dotnet run -c Release --project tools/StreamChat.HostilityTraining -- --leaks       training lines nearly the same as a held-out line
 // Held-out batches (never trained on): the batches scored blind with the model, named in HeldOut.
-string[] heldOut = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv"];
-// Overridable for experiments (HOSTILITY_L2, HOSTILITY_POSITIVE_WEIGHT); the head shipped is written with the defaults.
+string[] heldOut = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv", "embed-final-2026-12-07.tsv"];
+// Overridable for experiments (HOSTILITY_L2, HOSTILITY_POSITIVE_WEIGHT, HOSTILITY_EXCLUDE: a training batch to leave out,
+// HOSTILITY_NEIGHBOURS=0: the head alone); the head shipped is written with the defaults.
 var L2 = double.Parse(Environment.GetEnvironmentVariable("HOSTILITY_L2") ?? "1e-4", CultureInfo.InvariantCulture);
 var positiveWeight = double.Parse(Environment.GetEnvironmentVariable("HOSTILITY_POSITIVE_WEIGHT") ?? "1", CultureInfo.InvariantCulture);
+var useNeighbours = Environment.GetEnvironmentVariable("HOSTILITY_NEIGHBOURS") != "0";
 const int Iterations = 4000;
+const int K = 10;
+const float Sharpness = 10;
 const double Step = 2.0;
 
 var root = FindRoot();
 var corpus = Path.Combine(root, "tests/StreamChat.Core.Tests/Moderation/Corpus");
 var output = Path.Combine(root, "src/StreamChat.Moderation.Onnx/Resources/hostility-head.txt");
+var neighboursOutput = Path.Combine(root, "src/StreamChat.Moderation.Onnx/Resources/hostility-neighbours.bin");
 var mode = args.Length > 0 ? args[0] : "--help";
 
 using var embedder = new MiniLmSentenceEmbedder(Options.Create(new EmbeddingHostilityOptions()));
@@ -56,17 +61,30 @@ switch (mode)
         var files = TrainingFiles(exclude: null);
         var training = Load(files);
         var head = Train(training);
+        if (!useNeighbours)
+        {
+            Console.Error.WriteLine("--write ships the neighbours too: unset HOSTILITY_NEIGHBOURS.");
+            return 2;
+        }
+
         var kept = WithoutLeaks(training);
         var comments = new[]
         {
             "The hostility head of StreamChat.Moderation.Onnx: logistic regression over all-MiniLM-L6-v2 embeddings (unit length).",
+            $"Its probability is averaged with the vote of the {K} nearest of the same lines (hostility-neighbours.bin, sharpness {Sharpness}).",
             $"Written by tools/StreamChat.HostilityTraining --write; L2 {L2}, {Iterations} steps of {Step}, classes weighted to balance (hostile x{positiveWeight}).",
             $"Trained on {kept.Count} lines ({kept.Count(r => r.Hostile)} hostile) of: {string.Join(", ", files)}.",
             $"Never trained on: {string.Join(", ", heldOut)}, nor the {training.Count - kept.Count} training lines at cosine 0.9 or more to one of their lines.",
             "Then: the bias, and one weight per embedding value.",
         };
-        File.WriteAllText(output, head.Format(comments).Replace("\r", string.Empty, StringComparison.Ordinal), new UTF8Encoding(false));
+        File.WriteAllText(output, head.Head.Format(comments).Replace("\r", string.Empty, StringComparison.Ordinal), new UTF8Encoding(false));
         Console.WriteLine($"Wrote {output}.");
+        using (var file = File.Create(neighboursOutput))
+        {
+            head.Neighbours!.Write(file);
+        }
+
+        Console.WriteLine($"Wrote {neighboursOutput} ({head.Neighbours.Count} lines).");
         Report("the training batches (seen)", training, head, showMisses: false);
         return 0;
     }
@@ -100,7 +118,7 @@ switch (mode)
 string[] TrainingFiles(string? exclude) => Directory.GetFiles(corpus, "*.tsv")
     .Select(Path.GetFileName)
     .OfType<string>()
-    .Where(f => !heldOut.Contains(f) && f != exclude)
+    .Where(f => !heldOut.Contains(f) && f != exclude && f != Environment.GetEnvironmentVariable("HOSTILITY_EXCLUDE"))
     .Order(StringComparer.Ordinal)
     .ToArray();
 
@@ -146,8 +164,8 @@ List<Row> WithoutLeaks(List<Row> rows)
     return rows.Where(r => !held.Any(h => Cosine(cache[r.Text], cache[h.Text]) >= 0.9)).ToList();
 }
 
-// Logistic regression by full-batch gradient descent from zero: deterministic, no shuffling.
-HostilityHead Train(List<Row> all)
+// Logistic regression by full-batch gradient descent from zero (deterministic, no shuffling), beside the same lines as neighbours.
+HostilityClassifier Train(List<Row> all)
 {
     var rows = WithoutLeaks(all);
     var x = rows.Select(r => cache[r.Text]).ToArray();
@@ -187,10 +205,12 @@ HostilityHead Train(List<Row> all)
         b -= Step * gb / x.Length;
     }
 
-    return new HostilityHead((float)b, w.Select(v => (float)v).ToArray());
+    var head = new HostilityHead((float)b, w.Select(v => (float)v).ToArray());
+    var neighbours = new HostilityNeighbours(x.SelectMany(static v => v).ToArray(), rows.Select(static r => r.Hostile).ToArray(), dimensions, K, Sharpness);
+    return new HostilityClassifier(head, useNeighbours ? neighbours : null);
 }
 
-void Report(string name, List<Row> rows, HostilityHead head, bool showMisses)
+void Report(string name, List<Row> rows, HostilityClassifier head, bool showMisses)
 {
     EmbedAll(rows.Select(r => r.Text));
     var scored = rows.Select(r => r with { Probability = head.Probability(cache[r.Text]) }).ToList();
@@ -220,13 +240,13 @@ static void PrintRates(List<Row> scored)
 {
     Console.WriteLine("| from | hostile recall | clean flagged |");
     Console.WriteLine("|---:|---:|---:|");
-    foreach (var threshold in new[] { 0.3, 0.5, 0.8, 0.9 })
+    foreach (var threshold in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95 })
     {
         var hostile = scored.Where(r => r.Hostile).ToList();
         var clean = scored.Where(r => !r.Hostile).ToList();
         var caught = hostile.Count(r => r.Probability >= threshold);
         var flagged = clean.Count(r => r.Probability >= threshold);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {threshold:F1} | {caught}/{hostile.Count} ({100.0 * caught / Math.Max(1, hostile.Count):F1}%) | {flagged}/{clean.Count} ({100.0 * flagged / Math.Max(1, clean.Count):F1}%) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {threshold:0.0#} | {caught}/{hostile.Count} ({100.0 * caught / Math.Max(1, hostile.Count):F1}%) | {flagged}/{clean.Count} ({100.0 * flagged / Math.Max(1, clean.Count):F1}%) |"));
     }
 }
 

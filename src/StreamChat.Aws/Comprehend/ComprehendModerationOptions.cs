@@ -55,6 +55,21 @@ public sealed class ComprehendModerationOptions
     /// <value>The default is <see cref="ComprehendCallPolicy.UnsureOrUntrusted"/>.</value>
     public ComprehendCallPolicy CallFor { get; set; } = ComprehendCallPolicy.UnsureOrUntrusted;
 
+    /// <summary>
+    /// Gets or sets the local hostility score (<see cref="IHostilityScorer"/>, 0 to 1) from which a message of a sender
+    /// who is not trusted (new in the stream, or flagged) gets the toxicity call under
+    /// <see cref="ComprehendCallPolicy.UnsureOrUntrusted"/>. Text at or above <see cref="HostilityOptions.UnsureThreshold"/>
+    /// is asked about whoever sends it.
+    /// </summary>
+    /// <value>
+    /// The default is 0: every message of such a sender. The default scorer (patterns) gives most hostile text without a
+    /// hostile word a score of 0, so only 0 keeps those messages asked about. A scorer that reads whole sentences
+    /// (StreamChat.Moderation.Onnx) scores such text above 0, and a low bar such as 0.1 leaves out the clearly clean
+    /// messages of flagged senders ("gg", "lol"), which are most of their calls; docs/aws.md measures it.
+    /// </value>
+    [Range(0.0, 1.0)]
+    public double UntrustedFrom { get; set; }
+
     /// <summary>Gets the sentiment rule (the original deployment's: NEGATIVE above 0.8 is blocked). Off by default.</summary>
     [ValidateObjectMembers]
     public ComprehendSentimentOptions Sentiment { get; } = new();
@@ -73,7 +88,7 @@ public enum ComprehendCallPolicy
 {
     /// <summary>
     /// Only what the local rules cannot settle: the toxicity (and sentiment) call for senders who are not trusted in the
-    /// stream (<see cref="IUserTrust"/>: new, or flagged recently) and for text the local hostility score is unsure about
+    /// stream (<see cref="IUserTrust"/>: new, or flagged recently; from <see cref="ComprehendModerationOptions.UntrustedFrom"/>) and for text the local hostility score is unsure about
     /// (<see cref="HostilityOptions.UnsureThreshold"/>); the personal-data call for text that may hold personal data the
     /// local rules did not find (five digits or more, an <c>@</c>, a spelled "at ... dot").
     /// </summary>

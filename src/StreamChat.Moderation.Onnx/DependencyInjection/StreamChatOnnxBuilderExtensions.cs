@@ -70,11 +70,11 @@ public static class StreamChatOnnxBuilderExtensions
         services.Remove(inner);
         services.Add(AsKeyed(inner));
         services.TryAddSingleton<ISentenceEmbedder, MiniLmSentenceEmbedder>();
-        services.TryAddSingleton(static _ => HostilityHead.Load());
+        services.TryAddSingleton(static _ => HostilityClassifier.Load());
         services.AddSingleton<IHostilityScorer>(static sp => new EmbeddingHostilityScorer(
             sp.GetRequiredKeyedService<IHostilityScorer>(InnerKey),
             sp.GetRequiredService<ISentenceEmbedder>(),
-            sp.GetRequiredService<HostilityHead>(),
+            sp.GetRequiredService<HostilityClassifier>(),
             sp.GetRequiredService<IOptionsMonitor<EmbeddingHostilityOptions>>(),
             sp.GetRequiredService<IOptions<StreamChatOptions>>().Value.Moderation.Hostility,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

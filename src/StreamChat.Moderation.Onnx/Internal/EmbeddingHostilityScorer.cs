@@ -20,7 +20,7 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
 
     private readonly IHostilityScorer _inner;
     private readonly ISentenceEmbedder _embedder;
-    private readonly HostilityHead _head;
+    private readonly HostilityClassifier _classifier;
     private readonly IOptionsMonitor<EmbeddingHostilityOptions> _options;
     private readonly HostilityOptions _thresholds;
     private readonly ConditionalWeakTable<string, StrongBox<double>> _scored = new();
@@ -28,21 +28,21 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
     private readonly Meter? _ownMeter;
     private readonly Histogram<double> _duration;
 
-    public EmbeddingHostilityScorer(IHostilityScorer inner, ISentenceEmbedder embedder, HostilityHead head, IOptionsMonitor<EmbeddingHostilityOptions> options, HostilityOptions thresholds, IMeterFactory? meterFactory = null)
+    public EmbeddingHostilityScorer(IHostilityScorer inner, ISentenceEmbedder embedder, HostilityClassifier classifier, IOptionsMonitor<EmbeddingHostilityOptions> options, HostilityOptions thresholds, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(embedder);
-        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(thresholds);
-        if (head.Weights.Length != embedder.Dimensions)
+        if (classifier.Dimensions != embedder.Dimensions)
         {
-            throw new InvalidOperationException($"The hostility head has {head.Weights.Length} weights; the embedder gives {embedder.Dimensions} values.");
+            throw new InvalidOperationException($"The hostility classifier reads {classifier.Dimensions} values; the embedder gives {embedder.Dimensions}.");
         }
 
         _inner = inner;
         _embedder = embedder;
-        _head = head;
+        _classifier = classifier;
         _options = options;
         _thresholds = thresholds;
         _scoreWithModel = ScoreWithModel; // one delegate, not one per message
@@ -94,7 +94,7 @@ internal sealed class EmbeddingHostilityScorer : IHostilityScorer, IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var vector = _embedder.Embed([text])[0];
-        var probability = _head.Probability(vector);
+        var probability = _classifier.Probability(vector);
         _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return new StrongBox<double>(probability);
     }

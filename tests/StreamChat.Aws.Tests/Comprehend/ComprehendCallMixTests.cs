@@ -46,9 +46,9 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
     /// <summary>
     /// The same mix with StreamChat.Moderation.Onnx's embedding scorer as the local hostility gate. Its hostile and clean
     /// lines come from the batches the model never trained on (the other categories' lines from the whole corpus), so
-    /// the model is measured blind; the patterns alone on that same mix are the baseline. With the model, trusting every
-    /// sender who has not been flagged (<c>Trust:MessagesToTrust</c> = 0) leaves Comprehend the text either detector is
-    /// unsure about, flagged senders and possible personal data.
+    /// the model is measured on text it has not seen; the patterns alone on that same mix are the baseline. Rows: the
+    /// scorer's defaults, and with <c>StreamChatComprehend:UntrustedFrom</c> = 0.1 (new and flagged senders' clearly
+    /// clean messages left out), which docs/aws.md recommends with the model.
     /// </summary>
     [Fact]
     public async Task WithTheEmbeddingScorer_OnLinesItNeverTrainedOn_ReportsCallsAndHostileRecall()
@@ -57,27 +57,30 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         // Five times the messages, for enough hostile lines to read a rate (a few dozen per 10,000).
         const int Long = 5 * Messages;
         var (patterns, _) = await SimulateAsync("patterns alone, default policy, held-out hostile and clean lines", null, report, heldOut: true, messages: Long);
-        var (model, _) = await SimulateAsync("with the embedding scorer, default policy, held-out lines", null, report, heldOut: true, embedding: true, messages: Long);
-        var (modelTrusting, _) = await SimulateAsync("with the embedding scorer, every unflagged sender trusted, held-out lines", o => o.Moderation.Trust.MessagesToTrust = 0, report, heldOut: true, embedding: true, messages: Long);
-        await SimulateAsync("with the embedding scorer unsure from probability 0.3, every unflagged sender trusted, held-out lines", o => o.Moderation.Trust.MessagesToTrust = 0, report, heldOut: true, embedding: true, messages: Long, unsureProbability: 0.3);
-        await SimulateAsync("with the embedding scorer, every unflagged sender trusted, the whole corpus (calls comparable with the first test; recall flattered: the model trained on most of these lines)", o => o.Moderation.Trust.MessagesToTrust = 0, report, embedding: true);
+        var (model, _) = await SimulateAsync("with the embedding scorer (unsure from probability 0.3), default policy, held-out lines", null, report, heldOut: true, embedding: true, messages: Long);
+        var (recommended, _) = await SimulateAsync("with the embedding scorer (unsure from probability 0.3), untrusted senders asked from score 0.1, held-out lines", null, report, heldOut: true, embedding: true, messages: Long, untrustedFrom: 0.1);
+        await SimulateAsync("with the embedding scorer unsure from probability 0.5, untrusted senders asked from score 0.1, held-out lines", null, report, heldOut: true, embedding: true, messages: Long, unsureProbability: 0.5, untrustedFrom: 0.1);
+        await SimulateAsync("with the embedding scorer (unsure from probability 0.3), untrusted senders asked from score 0.1, the whole corpus (calls comparable with the first test; recall flattered: the model trained on most of these lines)", null, report, embedding: true, untrustedFrom: 0.1);
         output.WriteLine(report.ToString());
         TestReports.Write("comprehend-call-mix-embedding", report.ToString());
 
         // The model blocks more hostile lines locally than the patterns do, and with Comprehend behind it reaches more of
-        // them than the patterns with Comprehend. ISSUE 15'S SPEND TARGET (A TENTH) IS NOT MET HERE: 11.1% in the steady
-        // state (6.1% before the last batch joined the held-out lines: its one clean line the model blocks is 0.7% of the
-        // small held-out clean pool, and every sender it flags is asked about for the next 20 messages). The bound
-        // asserted, an eighth, is just above what it reaches, so a change that spends more fails.
+        // them than the patterns with Comprehend. Measured once with the final batch among the held-out lines: with
+        // untrusted senders asked from score 0.1, 9.8% of the original design's spend in the steady state (ISSUE 15'S
+        // TARGET, A TENTH, MET) and 98.9% of the oracle's hostile recall (THE TARGET, 100%, MISSED BY 3 LINES OF 280). The
+        // bounds asserted (a ninth, 97%) leave room for one borderline line, so a change that spends more or catches
+        // fewer fails.
         Assert.True(model.Rate(model.HostileLocal) > patterns.Rate(patterns.HostileLocal), report.ToString());
-        Assert.True(modelTrusting.Rate(modelTrusting.HostileGated) > patterns.Rate(patterns.HostileGated), report.ToString());
-        Assert.True(modelTrusting.Dollars(modelTrusting.Calls) <= modelTrusting.Dollars(modelTrusting.OriginalCalls) / 8, report.ToString());
+        Assert.True(recommended.Rate(recommended.HostileGated) > patterns.Rate(patterns.HostileGated), report.ToString());
+        Assert.True(recommended.Calls < model.Calls, "UntrustedFrom should leave out calls.\n" + report);
+        Assert.True(recommended.Dollars(recommended.Calls) <= recommended.Dollars(recommended.OriginalCalls) / 9, report.ToString());
+        Assert.True(recommended.Rate(recommended.HostileGated) >= 0.97, report.ToString());
     }
 
     /// <summary>The batches the embedding head never trained on (tools/StreamChat.HostilityTraining's held-out list).</summary>
-    private static readonly string[] HeldOutBatches = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv"];
+    private static readonly string[] HeldOutBatches = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv", "embed-final-2026-12-07.tsv"];
 
-    private static async Task<(Window Steady, Window First)> SimulateAsync(string name, Action<StreamChat.Core.StreamChatOptions>? configure, StringBuilder report, bool heldOut = false, bool embedding = false, int messages = Messages, double unsureProbability = 0.5)
+    private static async Task<(Window Steady, Window First)> SimulateAsync(string name, Action<StreamChat.Core.StreamChatOptions>? configure, StringBuilder report, bool heldOut = false, bool embedding = false, int messages = Messages, double unsureProbability = 0.3, double untrustedFrom = 0)
     {
         var corpus = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.tsv")
             .SelectMany(static f => File.ReadLines(f, Encoding.UTF8).Select(l => (File: Path.GetFileName(f), Line: l)))
@@ -108,6 +111,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
             o.Region = "eu-west-2";
             o.Endpoint = new Uri("http://127.0.0.1:9/"); // never called: the test reads the call plan only
             o.CredentialsFactory = static _ => new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
+            o.UntrustedFrom = untrustedFrom;
         });
         await using var provider = services.BuildServiceProvider();
         var moderators = provider.GetServices<IMessageModerator>().ToArray();

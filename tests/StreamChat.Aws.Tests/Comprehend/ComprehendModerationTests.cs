@@ -93,6 +93,40 @@ public sealed class ComprehendModerationTests : IAsyncLifetime
         Assert.Equal(0, _comprehend.CallCount("DetectSentiment"));
     }
 
+    [Fact]
+    public async Task UntrustedFrom_LeavesOutAnUntrustedSendersMessagesScoredBelowIt_AndAsksAboutTheRest()
+    {
+        // A scorer that reads sentences gives hostile text without a hostile word a low score above zero; this one is a table.
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["hello everyone"] = 0.02, ["you again, everyone knows what you did"] = 0.3 };
+        await using var host = await ApiGatewayLambdaHost.StartAsync(chat => chat.Moderation.Trust.MessagesToTrust = 10, b =>
+        {
+            b.Services.AddStreamChatCore().AddComprehendModeration(o =>
+            {
+                o.Endpoint = _comprehend.Endpoint;
+                o.Region = _comprehend.Region;
+                o.CredentialsFactory = static _ => SigV4Verifier.Credentials;
+                o.UntrustedFrom = 0.1;
+            });
+            b.Services.AddSingleton<IHostilityScorer>(new TableScorer(scores));
+        });
+        var (ana, ben) = await PairAsync(host);
+        await using var _ = ana;
+        await using var __ = ben;
+
+        // New in the stream (not trusted for 10 messages): clearly clean text is not asked about, text scored 0.3 is.
+        await ana.SendMessageAsync("hello everyone");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(0, _comprehend.CallCount("DetectToxicContent"));
+        await ana.SendMessageAsync("you again, everyone knows what you did");
+        await ben.ReceiveAsync("message");
+        Assert.Equal(1, _comprehend.CallCount("DetectToxicContent"));
+    }
+
+    private sealed class TableScorer(Dictionary<string, double> scores) : IHostilityScorer
+    {
+        public HostilityScore Score(string text) => scores.TryGetValue(text, out var score) ? new HostilityScore(score, "test.table") : HostilityScore.None;
+    }
+
     private static async Task<(IChatTestConnection Sender, IChatTestConnection Other)> PairAsync(ApiGatewayLambdaHost host)
     {
         var sender = await host.ConnectAsync("s1", "ana");
@@ -305,12 +339,13 @@ public sealed class ComprehendModerationTests : IAsyncLifetime
             o.Pii.EntityTypes.Add("FAVOURITE_COLOUR");
             o.Toxicity.Labels.Add("RUDE");
             o.Sentiment.NegativeThreshold = 1.5;
+            o.UntrustedFrom = -0.1;
         });
         using var provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ComprehendModerationOptions>>().Value);
 
-        foreach (var expected in new[] { "Timeout", "FAVOURITE_COLOUR", "RUDE", "English", "NegativeThreshold" })
+        foreach (var expected in new[] { "Timeout", "FAVOURITE_COLOUR", "RUDE", "English", "NegativeThreshold", "UntrustedFrom" })
         {
             Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         }

@@ -226,6 +226,16 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("train-embedding-2026-12-07.tsv", "moderation-corpus-train-embedding", "of the once-scored embedding training batch", maxFalsePositives: 0, ("toxicity", 20));
     }
 
+    /// <summary>
+    /// The embedding final batch (embed-final-2026-12-07.tsv): written after the second classifier was trained and every
+    /// setting chosen, scored once with the patterns (the floors) and once with the classifier, which never trains on it.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheEmbeddingFinalBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("embed-final-2026-12-07.tsv", "moderation-corpus-embed-final", "of the once-scored embedding final batch", maxFalsePositives: 0, ("toxicity", 23));
+    }
+
     /// <summary>The second embedding training batch (train-embedding-2-2026-12-07.tsv), scored once with the patterns as written.</summary>
     [Fact]
     public async Task DefaultLocalModeration_OnTheSecondEmbeddingTrainingBatch_HoldsItsOnceScoredResult()

@@ -100,9 +100,10 @@ internal sealed class ComprehendMessageModerator : IMessageModerator, IDisposabl
         }
 
         // The local score first: it costs microseconds, the trust lookup may be a store round trip.
-        var judge = (_options.Toxicity.Enabled || _options.Sentiment.Enabled)
-            && (_hostility.Score(context.Text).Value >= _unsureFrom
-                || await _trust.GetLevelAsync(context.StreamId, context.UserId, cancellationToken).ConfigureAwait(false) != UserTrustLevel.Trusted);
+        var score = _options.Toxicity.Enabled || _options.Sentiment.Enabled ? _hostility.Score(context.Text).Value : -1;
+        var judge = score >= _unsureFrom
+            || (score >= _options.UntrustedFrom
+                && await _trust.GetLevelAsync(context.StreamId, context.UserId, cancellationToken).ConfigureAwait(false) != UserTrustLevel.Trusted);
         var pii = _options.Pii.Enabled && MayHoldPersonalData(context.Text);
         return new CallPlan(pii, judge && _options.Toxicity.Enabled, judge && _options.Sentiment.Enabled);
     }
