@@ -53,6 +53,12 @@ internal sealed class HostilityNeighbours
 
     public float Sharpness { get; }
 
+    /// <summary>The embedding of line <paramref name="index"/>.</summary>
+    public ReadOnlySpan<float> LineVector(int index) => _vectors.AsSpan(index * Dimensions, Dimensions);
+
+    /// <summary>Whether line <paramref name="index"/> is labelled hostile.</summary>
+    public bool IsHostile(int index) => _hostile[index];
+
     /// <summary>Reads the lines shipped in this assembly.</summary>
     public static HostilityNeighbours Load()
     {
