@@ -19,21 +19,22 @@ public sealed class HeldOutBatchTests(ITestOutputHelper output)
     /// embed-first-2026-12-07.tsv: written before the scorer existed; the patterns alone blocked 47 of 100 hostile lines
     /// and no clean one. Scored once with the first head: 72 blocked, 92 blocked or unsure; of 90 clean lines 0 blocked,
     /// 9 unsure. Measured again with the second classifier (head and neighbours, which never trained on it either, but
-    /// was built after the first head's misses here were known): 77, 95; 0, 4. The floors are the second.
+    /// was built after the first head's misses here were known; block from 0.8, unsure from 0.3): 77, 99; 0, 8. The floors
+    /// are the second.
     /// </summary>
     [Fact]
     public async Task TheFirstEmbeddingBatch_HoldsItsMeasuredResult() =>
-        await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 77, unsureOrBlockedFloor: 95, maxCleanBlocked: 0, maxCleanUnsure: 4);
+        await AssertFloorsAsync("embed-first-2026-12-07.tsv", blockedFloor: 77, unsureOrBlockedFloor: 99, maxCleanBlocked: 0, maxCleanUnsure: 8);
 
     /// <summary>
     /// embed-last-2026-12-07.tsv: written after the first head was trained and its thresholds chosen; the patterns alone
     /// block 11 of 51 hostile lines. Scored once with the first head: 26 blocked, 46 blocked or unsure; of 50 clean lines
     /// 1 blocked ("my sister will murder me if i lose her save file"), 6 unsure. Measured again with the second
-    /// classifier (as above): 37, 48; 0, 5. The floors are the second.
+    /// classifier (as above): 37, 51; 0, 12. The floors are the second.
     /// </summary>
     [Fact]
     public async Task TheLastEmbeddingBatch_HoldsItsMeasuredResult() =>
-        await AssertFloorsAsync("embed-last-2026-12-07.tsv", blockedFloor: 37, unsureOrBlockedFloor: 48, maxCleanBlocked: 0, maxCleanUnsure: 5);
+        await AssertFloorsAsync("embed-last-2026-12-07.tsv", blockedFloor: 37, unsureOrBlockedFloor: 51, maxCleanBlocked: 0, maxCleanUnsure: 12);
 
     /// <summary>
     /// embed-final-2026-12-07.tsv: written after the second classifier was trained and every setting chosen; the
