@@ -17,6 +17,7 @@ namespace StreamChat.Aws.Tests.Comprehend;
 /// troll, half of whose lines are ones a moderator should block, and everyone else's are 2% such lines, all drawn from the
 /// labelled corpus. The first 10,000 build up trust (a stream's first hour and a half); the second 10,000 are the steady state.
 /// </summary>
+[Collection(nameof(ApiGateway.SoloTimingCollection))] // CPU-bound (the model scores 100,000 messages): kept away from timed tests
 public sealed class ComprehendCallMixTests(ITestOutputHelper output)
 {
     private const int Messages = 20_000;
