@@ -243,13 +243,6 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("train-embedding-2-2026-12-07.tsv", "moderation-corpus-train-embedding-2", "of the once-scored second embedding training batch", maxFalsePositives: 5, ("toxicity", 19));
     }
 
-    /// <summary>The third embedding training batch (train-embedding-3-2026-12-07.tsv), scored once with the patterns as written.</summary>
-    [Fact]
-    public async Task DefaultLocalModeration_OnTheThirdEmbeddingTrainingBatch_HoldsItsOnceScoredResult()
-    {
-        await AssertFloorsAsync("train-embedding-3-2026-12-07.tsv", "moderation-corpus-train-embedding-3", "of the once-scored third embedding training batch", maxFalsePositives: 0, ("toxicity", 2));
-    }
-
     private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
     {
         var (score, report) = await ScoreAndReportAsync(file, reportName);
