@@ -62,6 +62,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         var (model, _) = await SimulateAsync("with the embedding scorer (unsure from probability 0.3), default policy, held-out lines", null, report, heldOut: true, embedding: true, messages: Long);
         var (recommended, _) = await SimulateAsync("with the embedding scorer (unsure from probability 0.3), untrusted senders asked from score 0.1, held-out lines", null, report, heldOut: true, embedding: true, messages: Long, untrustedFrom: 0.1);
         await SimulateAsync("with the embedding scorer unsure from probability 0.5, untrusted senders asked from score 0.1, held-out lines", null, report, heldOut: true, embedding: true, messages: Long, unsureProbability: 0.5, untrustedFrom: 0.1);
+        await SimulateAsync("with the embedding scorer unsure from probability 0.2, untrusted senders asked from score 0.1, held-out lines", null, report, heldOut: true, embedding: true, messages: Long, unsureProbability: 0.2, untrustedFrom: 0.1);
         await SimulateAsync("with the embedding scorer (unsure from probability 0.3), untrusted senders asked from score 0.1, the whole corpus (calls comparable with the first test; recall flattered: the model trained on most of these lines)", null, report, embedding: true, untrustedFrom: 0.1);
         output.WriteLine(report.ToString());
         TestReports.Write("comprehend-call-mix-embedding", report.ToString());
