@@ -10,13 +10,14 @@ namespace StreamChat.Moderation.Onnx.Internal;
 /// <c>e^(Sharpness × similarity)</c>, so a line that says nearly the same counts most. It sees what a straight line
 /// through the embedding space cannot: hostile and clean lines that differ in one turn of phrase. The embedded
 /// <c>hostility-neighbours.bin</c> is written by tools/StreamChat.HostilityTraining: the magic <c>SCHN</c>, a version
-/// (1), the count, the dimensions, K and the sharpness, then per line a label byte (1 hostile) and its values, all
-/// little-endian.
+/// (2), the count, the dimensions, K and the sharpness, then per line a label byte (1 hostile) and its values as
+/// half-precision floats, all little-endian. Half precision (about three decimal digits, plenty for a cosine between
+/// unit vectors) keeps the file at half the size; the values are widened to single precision when read.
 /// </summary>
 internal sealed class HostilityNeighbours
 {
     internal const string ResourceName = "StreamChat.Moderation.Onnx.hostility-neighbours.bin";
-    private const int Version = 1;
+    private const int Version = 2;
     private static readonly byte[] Magic = "SCHN"u8.ToArray();
 
     private readonly float[] _vectors;
@@ -76,7 +77,7 @@ internal sealed class HostilityNeighbours
         {
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != Version)
             {
-                throw new FormatException("Not a version 1 hostility neighbours file (it starts with SCHN and the version 1).");
+                throw new FormatException($"Not a version {Version} hostility neighbours file (it starts with SCHN and the version {Version}).");
             }
 
             var count = reader.ReadInt32();
@@ -100,7 +101,7 @@ internal sealed class HostilityNeighbours
                 };
                 for (var d = 0; d < dimensions; d++)
                 {
-                    vectors[(i * dimensions) + d] = reader.ReadSingle();
+                    vectors[(i * dimensions) + d] = (float)reader.ReadHalf();
                 }
             }
 
@@ -117,7 +118,7 @@ internal sealed class HostilityNeighbours
         }
     }
 
-    /// <summary>Writes the lines in the form <see cref="Read"/> reads.</summary>
+    /// <summary>Writes the lines in the form <see cref="Read"/> reads (the values rounded to half precision).</summary>
     public void Write(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -133,7 +134,7 @@ internal sealed class HostilityNeighbours
             writer.Write((byte)(_hostile[i] ? 1 : 0));
             foreach (var value in _vectors.AsSpan(i * Dimensions, Dimensions))
             {
-                writer.Write(value);
+                writer.Write((Half)value);
             }
         }
     }
