@@ -12,8 +12,10 @@ namespace StreamChat.Moderation.Onnx.Tests;
 /// </summary>
 public sealed class ShippedClassifierTests
 {
-    /// <summary>tools/StreamChat.HostilityTraining's held-out list.</summary>
-    private static readonly string[] HeldOut = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv", "embed-final-2026-12-07.tsv"];
+    /// <summary>The corpus's held-out list (held-out.txt), which tools/StreamChat.HostilityTraining reads too.</summary>
+    private static readonly string[] HeldOut = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Corpus", "held-out.txt"))
+        .Where(static l => l.Length > 0 && !l.StartsWith('#'))
+        .ToArray();
 
     private const double Leak = 0.9;
 

@@ -9,8 +9,6 @@ using StreamChat.Moderation.Onnx.Internal;
 //   dotnet run -c Release --project tools/StreamChat.HostilityTraining -- --cv          leave one training batch out at a time
 //   dotnet run -c Release --project tools/StreamChat.HostilityTraining -- --write       train on every training batch, write the head
 //   dotnet run -c Release --project tools/StreamChat.HostilityTraining -- --leaks       training lines nearly the same as a held-out line
-// Held-out batches (never trained on): the batches scored blind with the model, named in HeldOut.
-string[] heldOut = ["embed-first-2026-12-07.tsv", "embed-last-2026-12-07.tsv", "embed-final-2026-12-07.tsv"];
 // Overridable for experiments (HOSTILITY_L2, HOSTILITY_POSITIVE_WEIGHT, HOSTILITY_EXCLUDE: a training batch to leave out,
 // HOSTILITY_NEIGHBOURS=0: the head alone); the head shipped is written with the defaults.
 var L2 = double.Parse(Environment.GetEnvironmentVariable("HOSTILITY_L2") ?? "1e-4", CultureInfo.InvariantCulture);
@@ -23,6 +21,8 @@ const double Step = 2.0;
 
 var root = FindRoot();
 var corpus = Path.Combine(root, "tests/StreamChat.Core.Tests/Moderation/Corpus");
+// Held-out batches (never trained on): the batches scored blind with the model, named in the corpus's held-out.txt.
+var heldOut = File.ReadLines(Path.Combine(corpus, "held-out.txt")).Where(static l => l.Length > 0 && !l.StartsWith('#')).ToArray();
 var output = Path.Combine(root, "src/StreamChat.Moderation.Onnx/Resources/hostility-head.txt");
 var neighboursOutput = Path.Combine(root, "src/StreamChat.Moderation.Onnx/Resources/hostility-neighbours.bin");
 var mode = args.Length > 0 ? args[0] : "--help";
