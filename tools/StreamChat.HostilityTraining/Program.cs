@@ -16,6 +16,7 @@ var positiveWeight = double.Parse(Environment.GetEnvironmentVariable("HOSTILITY_
 var useNeighbours = Environment.GetEnvironmentVariable("HOSTILITY_NEIGHBOURS") != "0";
 const int Iterations = 4000;
 const int K = 10;
+const double Leak = 0.9; // a training line at this cosine or more to a held-out line is left out of training
 const float Sharpness = 10;
 const double Step = 2.0;
 
@@ -29,6 +30,7 @@ var mode = args.Length > 0 ? args[0] : "--help";
 
 using var embedder = new MiniLmSentenceEmbedder(Options.Create(new EmbeddingHostilityOptions()));
 var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
+List<Row>? heldOutRows = null;
 
 switch (mode)
 {
@@ -74,7 +76,7 @@ switch (mode)
             $"Its probability is averaged with the vote of the {K} nearest of the same lines (hostility-neighbours.bin, sharpness {Sharpness}).",
             $"Written by tools/StreamChat.HostilityTraining --write; L2 {L2}, {Iterations} steps of {Step}, classes weighted to balance (hostile x{positiveWeight}).",
             $"Trained on {kept.Count} lines ({kept.Count(r => r.Hostile)} hostile) of: {string.Join(", ", files)}.",
-            $"Never trained on: {string.Join(", ", heldOut)}, nor the {training.Count - kept.Count} training lines at cosine 0.9 or more to one of their lines.",
+            $"Never trained on: {string.Join(", ", heldOut)}, nor the {training.Count - kept.Count} training lines at cosine {Leak} or more to one of their lines.",
             "Then: the bias, and one weight per embedding value.",
         };
         File.WriteAllText(output, head.Head.Format(comments).Replace("\r", string.Empty, StringComparison.Ordinal), new UTF8Encoding(false));
@@ -91,23 +93,16 @@ switch (mode)
 
     case "--leaks":
     {
-        // A training line that says the same as a held-out line (cosine 0.9 or more) would let the held-out score flatter the head.
+        // A training line that says the same as a held-out line would let the held-out score flatter the classifier.
         var training = Load(TrainingFiles(exclude: null));
-        var held = Load(heldOut);
-        EmbedAll(training.Concat(held).Select(r => r.Text));
-        var leaks = 0;
-        foreach (var t in training)
+        var leaks = training.Select(t => (t.Text, Nearest: NearestHeldOut(t.Text))).Where(static p => p.Nearest.Similarity >= Leak).ToList();
+        foreach (var (text, (nearest, similarity)) in leaks)
         {
-            var (nearest, similarity) = held.Select(h => (h.Text, Cosine(cache[t.Text], cache[h.Text]))).MaxBy(p => p.Item2);
-            if (similarity >= 0.9)
-            {
-                leaks++;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{similarity:F3}  {t.Text}  ~  {nearest}"));
-            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{similarity:F3}  {text}  ~  {nearest}"));
         }
 
-        Console.WriteLine($"{leaks} training lines of {training.Count} at cosine 0.9 or more to a held-out line.");
-        return leaks == 0 ? 0 : 1;
+        Console.WriteLine($"{leaks.Count} training lines of {training.Count} at cosine {Leak} or more to a held-out line: left out of training.");
+        return 0;
     }
 
     default:
@@ -157,11 +152,14 @@ void EmbedAll(IEnumerable<string> texts)
 
 // A training line that says nearly the same as a held-out line (cosine 0.9 or more; see --leaks) is left out of training,
 // so the held-out batches measure the head on what it never saw.
-List<Row> WithoutLeaks(List<Row> rows)
+List<Row> WithoutLeaks(List<Row> rows) => rows.Where(r => NearestHeldOut(r.Text).Similarity < Leak).ToList();
+
+// The held-out line most like the text, and how alike (cosine; the embeddings are unit length).
+(string Text, double Similarity) NearestHeldOut(string text)
 {
-    var held = Load(heldOut);
-    EmbedAll(rows.Concat(held).Select(r => r.Text));
-    return rows.Where(r => !held.Any(h => Cosine(cache[r.Text], cache[h.Text]) >= 0.9)).ToList();
+    heldOutRows ??= Load(heldOut);
+    EmbedAll(heldOutRows.Select(static r => r.Text).Append(text));
+    return heldOutRows.Select(h => (h.Text, Cosine(cache[text], cache[h.Text]))).MaxBy(static p => p.Item2);
 }
 
 // Logistic regression by full-batch gradient descent from zero (deterministic, no shuffling), beside the same lines as neighbours.
