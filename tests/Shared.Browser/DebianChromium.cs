@@ -7,6 +7,13 @@ internal static class DebianChromium
 {
     private const string Path = "/usr/bin/chromium";
 
+    /// <summary>
+    /// How long an <c>Expect(...)</c> waits, the same as the pages' action timeout (15 s). Playwright's default is 5 s,
+    /// which a Lambda round trip through the local gateway outlasted on CI's two cores while the other test classes
+    /// started their own sandboxes (a blocked-notice that takes about 0.1 s alone).
+    /// </summary>
+    public const float ExpectTimeoutMilliseconds = 15_000;
+
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         if (!File.Exists(Path))
@@ -14,6 +21,7 @@ internal static class DebianChromium
             throw new InvalidOperationException($"{Path} is missing. Install Debian's Chromium (apt-get install -y chromium) or run ./test.sh, which installs it.");
         }
 
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMilliseconds);
         return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Path,
