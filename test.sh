@@ -103,8 +103,10 @@ command -v objdump >/dev/null || apt_install binutils || { echo "test.sh: could 
 # Native AOT links with clang (the image has clang-14; install it where neither is there).
 command -v clang >/dev/null || command -v clang-14 >/dev/null || apt_install clang || { echo "test.sh: could not install clang for the Native AOT publish." >&2; exit 1; }
 say "Publishing the Lambda sample (managed and Native AOT) into artifacts/lambda-*"
-dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 --self-contained false -nologo -v quiet \
-  -o "$root/artifacts/lambda-managed" || { echo "0 passed, 1 failed"; exit 1; }
+# The managed build carries StreamChat.Moderation.Onnx (-p:EmbeddingHostility=true); template.yaml switches it off
+# (StreamChatEmbedding__Enabled=false) except in the one test that switches it on.
+dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 --self-contained false -p:EmbeddingHostility=true \
+  -nologo -v quiet -o "$root/artifacts/lambda-managed" || { echo "0 passed, 1 failed"; exit 1; }
 dotnet publish samples/StreamChat.Samples.Lambda -c "$configuration" -r linux-x64 -p:PublishAot=true -nologo -v quiet \
   -o "$root/artifacts/lambda-aot" || { echo "0 passed, 1 failed"; exit 1; }
 export STREAMCHAT_LAMBDA_MANAGED="$root/artifacts/lambda-managed"

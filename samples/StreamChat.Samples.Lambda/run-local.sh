@@ -3,7 +3,10 @@
 # or the managed build with --managed) in separate sandbox processes behind the local API Gateway stand-in
 # (tools/StreamChat.LocalGateway), on a local dynalite, with the browser test page.
 #
-#   samples/StreamChat.Samples.Lambda/run-local.sh [--managed] [--port 3001] [--instances 2]
+#   samples/StreamChat.Samples.Lambda/run-local.sh [--managed] [--embedding] [--port 3001] [--instances 2]
+#
+# --embedding runs the managed build with StreamChat.Moderation.Onnx switched on (template parameter
+# EmbeddingHostility): hostile messages without a hostile word are blocked for toxicity too.
 #
 # Needs the .NET 10 SDK and Node.js (for dynalite, installed into artifacts/tools on first use). Set
 # DYNAMODB_ENDPOINT to use a DynamoDB Local you run yourself instead. Ctrl+C stops everything it started.
@@ -13,22 +16,26 @@ root=$(pwd)
 runtime=provided.al2023
 port=3001
 instances=2
+embedding=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --managed) runtime=dotnet10 ;;
+    --embedding) runtime=dotnet10; embedding=true ;;
     --port) port=$2; shift ;;
     --instances) instances=$2; shift ;;
-    *) echo "usage: $0 [--managed] [--port N] [--instances N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--managed] [--embedding] [--port N] [--instances N]" >&2; exit 2 ;;
   esac
   shift
 done
 
 build="$root/artifacts/local-lambda-$runtime"
-echo "==> Publishing the Lambda sample ($runtime) into $build"
+[ "$embedding" = true ] && build="$build-embedding"
+echo "==> Publishing the Lambda sample ($runtime$([ "$embedding" = true ] && echo ', with the embedding scorer')) into $build"
 if [ "$runtime" = provided.al2023 ]; then
   dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 -p:PublishAot=true -o "$build" -nologo -v quiet
 else
-  dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 --self-contained false -o "$build" -nologo -v quiet
+  dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 --self-contained false -p:EmbeddingHostility="$embedding" \
+    -o "$build" -nologo -v quiet
 fi
 dotnet build tools/StreamChat.LocalGateway -c Release -nologo -v quiet
 
@@ -53,6 +60,6 @@ echo "==> Local gateway on ws://127.0.0.1:$port/prod (DynamoDB at $endpoint; Com
 dotnet "$root/artifacts/bin/StreamChat.LocalGateway/release/StreamChat.LocalGateway.dll" \
   --template samples/StreamChat.Samples.Lambda/template.yaml --code "$build" --dynamodb-endpoint "$endpoint" \
   --port "$port" --instances "$instances" \
-  --parameter FunctionRuntime="$runtime" --parameter AllowDevelopmentIdentity=true \
+  --parameter FunctionRuntime="$runtime" --parameter AllowDevelopmentIdentity=true --parameter EmbeddingHostility="$embedding" \
   --env StreamChatComprehend__Pii__Enabled=false --env StreamChatComprehend__Toxicity__Enabled=false \
   --static samples/StreamChat.Samples.Kestrel/wwwroot

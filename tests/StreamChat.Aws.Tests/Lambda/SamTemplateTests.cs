@@ -252,6 +252,7 @@ public sealed class SamTemplateTests
             ["StreamChatApiGateway"] = typeof(ApiGatewayBroadcasterOptions),
             ["StreamChatComprehend"] = typeof(ComprehendModerationOptions),
             ["StreamChatLambda"] = typeof(StreamChatLambdaOptions),
+            ["StreamChatEmbedding"] = typeof(StreamChat.Moderation.Onnx.EmbeddingHostilityOptions),
         };
         var variables = Map(Map(Map(Map(Root, "Globals"), "Function"), "Environment"), "Variables");
 
@@ -270,5 +271,22 @@ public sealed class SamTemplateTests
         Assert.Equal("!Ref ConnectionsTable", Intrinsic(variables[new YamlScalarNode("StreamChatDynamoDb__ConnectionsTableName")]));
         Assert.Equal("!Ref MessagesTable", Intrinsic(variables[new YamlScalarNode("StreamChatDynamoDb__MessagesTableName")]));
         Assert.Equal("!Ref AuditTable", Intrinsic(variables[new YamlScalarNode("StreamChatDynamoDb__AuditTableName")]));
+    }
+
+    [Fact]
+    public void EmbeddingHostility_IsOffByDefault_AndItsParametersSetTheRealOptions()
+    {
+        var parameters = Map(Root, "Parameters");
+        var variables = Map(Map(Map(Map(Root, "Globals"), "Function"), "Environment"), "Variables");
+
+        Assert.Equal("false", Scalar(Map(parameters, "EmbeddingHostility"), "Default"));
+        Assert.Equal("!Ref EmbeddingHostility", Intrinsic(variables[new YamlScalarNode("StreamChatEmbedding__Enabled")]));
+        Assert.Equal("0", Scalar(Map(parameters, "ComprehendUntrustedFrom"), "Default"));
+        Assert.Equal("!Ref ComprehendUntrustedFrom", Intrinsic(variables[new YamlScalarNode("StreamChatComprehend__UntrustedFrom")]));
+
+        // The pattern lets through exactly what the option accepts (0 to 1).
+        var pattern = new System.Text.RegularExpressions.Regex(Scalar(Map(parameters, "ComprehendUntrustedFrom"), "AllowedPattern"));
+        Assert.All(new[] { "0", "0.1", "0.05", "1", "1.0" }, v => Assert.Matches(pattern, v));
+        Assert.All(new[] { "", "-0.1", "1.5", "2", ".1", "0,1", "abc" }, v => Assert.DoesNotMatch(pattern, v));
     }
 }

@@ -15,7 +15,8 @@ internal static class PublishedLambda
 
     public static string Template => Path.Combine(AppContext.BaseDirectory, "Samples", "template.yaml");
 
-    public static Task<string> ManagedAsync() => GetAsync("STREAMCHAT_LAMBDA_MANAGED", "lambda-managed", "StreamChat.Samples.Lambda.dll", ["--self-contained", "false"]);
+    /// <summary>The managed build, published with <c>-p:EmbeddingHostility=true</c>: it carries StreamChat.Moderation.Onnx, which template.yaml switches off unless its <c>EmbeddingHostility</c> parameter (<c>StreamChatEmbedding__Enabled</c>) is true.</summary>
+    public static Task<string> ManagedAsync() => GetAsync("STREAMCHAT_LAMBDA_MANAGED", "lambda-managed", "StreamChat.Moderation.Onnx.dll", ["--self-contained", "false", "-p:EmbeddingHostility=true"]);
 
     public static Task<string> AotAsync() => GetAsync("STREAMCHAT_LAMBDA_AOT", "lambda-aot", "bootstrap", ["-p:PublishAot=true"]);
 

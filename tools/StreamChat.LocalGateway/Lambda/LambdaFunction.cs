@@ -33,6 +33,7 @@ internal sealed partial class LambdaFunction : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly WebApplication _runtimeApi;
     private long _initErrors;
+    private string? _lastInitError;
 
     private LambdaFunction(TemplateFunction function, WebApplication runtimeApi, ILogger logger)
     {
@@ -49,6 +50,9 @@ internal sealed partial class LambdaFunction : IAsyncDisposable
 
     /// <summary>Gets the number of init errors its sandboxes reported.</summary>
     public long InitErrors => Interlocked.Read(ref _initErrors);
+
+    /// <summary>Gets the body of the last init error a sandbox reported (the Runtime API's error JSON), if any.</summary>
+    public string? LastInitError => Volatile.Read(ref _lastInitError);
 
     /// <summary>Starts the function's Runtime API on a free loopback port (no sandbox yet).</summary>
     public static async Task<LambdaFunction> StartAsync(TemplateFunction function, ILoggerFactory loggerFactory)
@@ -94,6 +98,7 @@ internal sealed partial class LambdaFunction : IAsyncDisposable
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         if (route == "init/error")
         {
+            Volatile.Write(ref _lastInitError, body);
             Interlocked.Increment(ref _initErrors);
             Log.InitError(_logger, Function.LogicalId, body);
             await AcceptedAsync(context);
