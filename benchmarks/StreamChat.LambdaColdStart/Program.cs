@@ -10,6 +10,11 @@
 // starts that executable against a local Lambda Runtime API instead (init is then process start to its first poll):
 //   dotnet publish samples/StreamChat.Samples.Lambda -c Release -r linux-x64 -p:PublishAot=true -o artifacts/lambda-aot
 //   STREAMCHAT_DYNAMODB_URL=... dotnet run -c Release --project benchmarks/StreamChat.LambdaColdStart -- artifacts/lambda-aot [runs]
+//
+// Each run provisions its own tables and each process connects its own viewer; every message must reach the stream
+// (the tool fails on a refusal or a block, which would cost less than a delivered message). Settings for the sample
+// pass through the environment, e.g. StreamChatEmbedding__Enabled=false for a build published with
+// -p:EmbeddingHostility=true (the model runs unless that is false).
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -38,6 +43,7 @@ if (args.Length < 1)
     return 2;
 }
 
+const int WarmMessages = 50;
 var publishDir = Path.GetFullPath(args[0]);
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var dynamo = Environment.GetEnvironmentVariable("STREAMCHAT_DYNAMODB_URL")
@@ -50,6 +56,8 @@ var tables = new Dictionary<string, string>
     ["StreamChatDynamoDb__ConnectionsTableName"] = "coldstart-connections-" + suffix,
     ["StreamChatDynamoDb__MessagesTableName"] = "coldstart-messages-" + suffix,
     ["StreamChatDynamoDb__AuditTableName"] = "coldstart-audit-" + suffix,
+    ["StreamChatDynamoDb__SanctionsTableName"] = "coldstart-sanctions-" + suffix,
+    ["StreamChatDynamoDb__RateLimitsTableName"] = "coldstart-ratelimits-" + suffix,
 };
 await ProvisionAsync(dynamo, tables);
 
@@ -59,6 +67,7 @@ for (var run = 0; run < runs; run++)
     results.Add(File.Exists(Path.Combine(publishDir, "bootstrap"))
         ? await MeasureBootstrapOnceAsync(publishDir, dynamo, standIns, tables)
         : await MeasureOnceAsync(publishDir, dynamo, standIns, tables));
+    standIns.EnsureDelivered(WarmMessages + 1);
 }
 
 static double Median(IEnumerable<double> values)
@@ -87,6 +96,10 @@ static void SetEnvironment(ProcessStartInfo start, string dynamo, StandIns stand
     env["StreamChatApiGateway__Endpoint"] = standIns.ManagementEndpoint;
     env["StreamChatComprehend__Endpoint"] = standIns.ComprehendEndpoint;
     env["Logging__LogLevel__Default"] = "Warning";
+
+    // 51 messages in about a second from one viewer: the limiter still runs (its UpdateItem is part of a message's
+    // cost) but must not refuse them, or the figures would be those of refusals (20 per 30 s by default).
+    env["StreamChat__RateLimits__Viewer__PermitLimit"] = "1000";
     foreach (var (key, value) in tables)
     {
         env[key] = value;
@@ -109,11 +122,11 @@ static async Task<(double ColdMs, double FirstMessageMs, double WarmP50Ms)> Scri
     }
 
     var connection = "c" + Guid.NewGuid().ToString("N")[..15] + "=";
-    await TimedAsync(Events.Connect(connection, "live-1", "ana"));
+    await TimedAsync(Events.Connect(connection, "live-1", "ana-" + connection[1..9]));
     var coldMs = stopwatch.Elapsed.TotalMilliseconds;
     var firstMessage = await TimedAsync(Events.Message(connection, """{"action":"message","message":"first message of the night"}"""));
     var warm = new List<double>();
-    for (var i = 0; i < 50; i++)
+    for (var i = 0; i < WarmMessages; i++)
     {
         warm.Add(await TimedAsync(Events.Message(connection, $$"""{"action":"message","message":"warm message {{i}}"}""")));
     }
@@ -205,6 +218,8 @@ static async Task ProvisionAsync(string dynamo, Dictionary<string, string> table
         o.ConnectionsTableName = tables["StreamChatDynamoDb__ConnectionsTableName"];
         o.MessagesTableName = tables["StreamChatDynamoDb__MessagesTableName"];
         o.AuditTableName = tables["StreamChatDynamoDb__AuditTableName"];
+        o.SanctionsTableName = tables["StreamChatDynamoDb__SanctionsTableName"];
+        o.RateLimitsTableName = tables["StreamChatDynamoDb__RateLimitsTableName"];
     }).AddDynamoDbAuditTrail();
     await using var provider = services.BuildServiceProvider();
     await provider.GetRequiredService<IDynamoDbTableProvisioner>().EnsureTablesAsync();
@@ -292,9 +307,14 @@ internal sealed class StandIns : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StandIns(WebApplication app, string baseUrl, RuntimeApi runtimeApi)
+    private readonly int[] _delivered;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _refusals;
+
+    private StandIns(WebApplication app, string baseUrl, RuntimeApi runtimeApi, int[] delivered, System.Collections.Concurrent.ConcurrentQueue<string> refusals)
     {
         _app = app;
+        _delivered = delivered;
+        _refusals = refusals;
         RuntimeApi = runtimeApi;
         ManagementEndpoint = baseUrl + "/prod";
         ComprehendEndpoint = baseUrl + "/comprehend/";
@@ -306,6 +326,24 @@ internal sealed class StandIns : IAsyncDisposable
 
     public RuntimeApi RuntimeApi { get; }
 
+    /// <summary>
+    /// Throws unless every message of the last run reached the stream: a refused or blocked message costs less than a
+    /// delivered one, and a run that measured refusals would understate a message's cost. Then starts counting anew.
+    /// </summary>
+    public void EnsureDelivered(int messages)
+    {
+        var delivered = Interlocked.Exchange(ref _delivered[0], 0);
+        if (_refusals.TryPeek(out var refusal))
+        {
+            throw new InvalidOperationException($"The sample refused or blocked {_refusals.Count} of the benchmark's messages, e.g. {refusal}");
+        }
+
+        if (delivered < messages)
+        {
+            throw new InvalidOperationException($"Only {delivered} of {messages} messages reached the stream.");
+        }
+    }
+
     public static async Task<StandIns> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -313,6 +351,8 @@ internal sealed class StandIns : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var runtimeApi = new RuntimeApi();
+        var delivered = new int[1];
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
         app.Run(async context =>
         {
             if (context.Request.Path.StartsWithSegments("/2018-06-01/runtime", StringComparison.Ordinal))
@@ -334,12 +374,26 @@ internal sealed class StandIns : IAsyncDisposable
                 return;
             }
 
+            // A post to a connection: the sample's answer to the benchmark's viewer (the only one in the stream).
+            using (var reader = new StreamReader(context.Request.Body))
+            {
+                var body = await reader.ReadToEndAsync();
+                if (body.Contains("\"type\":\"message\"", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref delivered[0]);
+                }
+                else if (body.Contains("\"type\":\"error\"", StringComparison.Ordinal) || body.Contains("\"type\":\"message_blocked\"", StringComparison.Ordinal))
+                {
+                    refusals.Enqueue(body);
+                }
+            }
+
             context.Response.StatusCode = 200;
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         runtimeApi.Address = new Uri(address).Authority;
-        return new StandIns(app, address, runtimeApi);
+        return new StandIns(app, address, runtimeApi, delivered, refusals);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
