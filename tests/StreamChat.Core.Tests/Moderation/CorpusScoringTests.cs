@@ -243,6 +243,16 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("train-embedding-2-2026-12-07.tsv", "moderation-corpus-train-embedding-2", "of the once-scored second embedding training batch", maxFalsePositives: 5, ("toxicity", 19));
     }
 
+    /// <summary>
+    /// The probe batch (probe-2026-12-08.tsv): personal data, profanity and spam in phrasings and formats the corpus
+    /// lacked (lines that copied or nearly copied a corpus line were rewritten before scoring), scored once as written.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheProbeBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("probe-2026-12-08.tsv", "moderation-corpus-probe", "of the once-scored probe batch", maxFalsePositives: 1000, ("pii", 0), ("profanity", 0), ("spam", 0));
+    }
+
     private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
     {
         var (score, report) = await ScoreAndReportAsync(file, reportName);
