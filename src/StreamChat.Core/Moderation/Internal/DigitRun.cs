@@ -30,8 +30,15 @@ internal sealed class DigitRun
     /// <summary>Gets a value indicating whether a slash splits two groups (dates and fractions are written so, phone numbers rarely).</summary>
     public bool HasSlash { get; private set; }
 
-    /// <summary>Gets a value indicating whether a letter touches the run ("v1234567", "AT61...").</summary>
+    /// <summary>
+    /// Gets a value indicating whether a letter touches the run ("v1234567", "AT61..."). Letters of scripts written without
+    /// spaces between words (Chinese, Japanese, Thai, ...) and Korean, whose particles join the word before them, do not
+    /// count: "電話は090-1234-5678です" is a number in a sentence, not part of a code.
+    /// </summary>
     public bool TouchesLetter { get; private set; }
+
+    /// <summary>Gets a value indicating whether a group is signed ("1250 64 -3300": a minus after a space, a digit right after it), as coordinates and scores are, phone numbers never.</summary>
+    public bool HasMinusSign { get; private set; }
 
     /// <summary>Gets the digit count of group <paramref name="index"/>.</summary>
     public int GroupLength(int index) => _groupEnds[index] - (index == 0 ? 0 : _groupEnds[index - 1]);
@@ -142,12 +149,32 @@ internal sealed class DigitRun
         }
     }
 
+    /// <summary>A letter of a script that separates words with spaces (Korean aside: its particles join the number before them).</summary>
+    private static bool IsWordLetter(char c) => char.IsLetter(c) && !IsUnspacedScriptOrHangul(c);
+
+    private static bool IsUnspacedScriptOrHangul(char c) => c switch
+    {
+        >= '\u0E00' and <= '\u0EFF' => true,  // Thai, Lao
+        >= '\u1000' and <= '\u109F' => true,  // Myanmar
+        >= '\u1780' and <= '\u17FF' => true,  // Khmer
+        >= '\u1100' and <= '\u11FF' => true,  // Hangul Jamo
+        >= '\u3040' and <= '\u30FF' => true,  // Hiragana, Katakana
+        >= '\u3130' and <= '\u318F' => true,  // Hangul compatibility Jamo
+        >= '\u31F0' and <= '\u31FF' => true,  // Katakana phonetic extensions
+        >= '\u3400' and <= '\u4DBF' => true,  // CJK extension A
+        >= '\u4E00' and <= '\u9FFF' => true,  // CJK unified ideographs
+        >= '\uAC00' and <= '\uD7AF' => true,  // Hangul syllables
+        >= '\uF900' and <= '\uFAFF' => true,  // CJK compatibility ideographs
+        >= '\uFF66' and <= '\uFFDC' => true,  // half-width Katakana and Hangul
+        _ => false,
+    };
+
     private static bool IsSeparator(char c) => c is ' ' or '-' or '.' or '(' or ')' or '/' or '_';
 
     private static DigitRun Scan(string text, ref int i)
     {
         var start = i > 0 && text[i - 1] == '(' ? i - 1 : i;
-        var run = new DigitRun(start) { TouchesLetter = start > 0 && char.IsLetter(text[start - 1]) };
+        var run = new DigitRun(start) { TouchesLetter = start > 0 && IsWordLetter(text[start - 1]) };
         var digits = new System.Text.StringBuilder();
         while (true)
         {
@@ -172,6 +199,7 @@ internal sealed class DigitRun
             if (j > i && j < text.Length && char.IsAsciiDigit(text[j]))
             {
                 run.HasSlash |= slash;
+                run.HasMinusSign |= text[j - 1] == '-' && j - 2 >= i && text[j - 2] == ' ';
                 i = j;
                 continue;
             }
@@ -181,7 +209,7 @@ internal sealed class DigitRun
                 run.End = i + 1;
             }
 
-            run.TouchesLetter |= i < text.Length && char.IsLetter(text[i]);
+            run.TouchesLetter |= i < text.Length && IsWordLetter(text[i]);
             break;
         }
 

@@ -283,7 +283,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return false;
     }
 
-    private static bool IsNotAPhone(DigitRun run) => run.IsCounting || IsDateOrYears(run);
+    private static bool IsNotAPhone(DigitRun run) => run.IsCounting || run.HasMinusSign || IsDateOrYears(run);
 
     /// <summary>"2026-11-25", "2026.11.25", "2019 2020 2021": groups that read as a date (year first) or as years.</summary>
     private static bool IsDateOrYears(DigitRun run)
@@ -824,20 +824,21 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
         return builder.Append(text, position, text.Length - position).ToString();
     }
 
-    private static readonly Regex[] AddressPatterns = [StreetAddressPattern(), EuropeanStreetPattern(), GermanStreetPattern(), PostcodePattern(), PoBoxPattern()];
+    private static readonly Regex[] AddressPatterns = [StreetAddressPattern(), CuedStreetAddressPattern(), EuropeanStreetPattern(), GermanStreetPattern(), PostcodePattern(), PoBoxPattern()];
 
     // Mail providers everyone knows: "name at gmail dot com" is an address even without the word "mail".
     private static readonly string[] MailProviders = ["gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "aol", "proton", "protonmail", "gmx", "web", "yandex", "mail", "orange", "free", "libero", "naver", "daum", "qq", "163", "rediffmail", "docomo", "wanadoo", "btinternet", "comcast"];
 
     /// <summary>
     /// Cheap pre-check, run on every message: a spelled-out or spaced e-mail needs an "at" of some kind ("@", "at" as a
-    /// word, "arroba") and a "dot" of some kind ("dot", "ponto", or a "." before a letter, as in ".com" or ". com"). A
+    /// word, "arroba") and a "dot" of some kind ("dot", "d0t", "ponto", or a "." before a letter, as in ".com" or ". com"). A
     /// sentence's closing full stop is not one, so most chat never reaches the pattern.
     /// </summary>
     private static bool MayHideEmail(string text) =>
         (text.Contains('@', StringComparison.Ordinal) || text.Contains(" at", StringComparison.OrdinalIgnoreCase) || text.Contains("(at", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("[at", StringComparison.OrdinalIgnoreCase) || text.Contains("{at", StringComparison.OrdinalIgnoreCase) || text.Contains("arroba", StringComparison.OrdinalIgnoreCase))
-        && (text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains("ponto", StringComparison.OrdinalIgnoreCase) || HasDotBeforeLetter(text))
+            || text.Contains("[at", StringComparison.OrdinalIgnoreCase) || text.Contains("{at", StringComparison.OrdinalIgnoreCase) || text.Contains("<at", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("arroba", StringComparison.OrdinalIgnoreCase))
+        && (text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains("d0t", StringComparison.OrdinalIgnoreCase) || text.Contains("ponto", StringComparison.OrdinalIgnoreCase) || HasDotBeforeLetter(text))
         && HasAtDomainDotTld(text);
 
     // The top-level domains the spelled-e-mail pattern knows.
@@ -872,7 +873,7 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
 
                 var word = text.AsSpan(start, i - start);
                 var isAt = word.Equals("at", StringComparison.OrdinalIgnoreCase) || word.Equals("arroba", StringComparison.OrdinalIgnoreCase);
-                var isDot = word.Equals("dot", StringComparison.OrdinalIgnoreCase) || word.Equals("ponto", StringComparison.OrdinalIgnoreCase);
+                var isDot = word.Equals("dot", StringComparison.OrdinalIgnoreCase) || word.Equals("d0t", StringComparison.OrdinalIgnoreCase) || word.Equals("ponto", StringComparison.OrdinalIgnoreCase);
                 if (state == 3 && MailTlds.Contains(word.ToString()))
                 {
                     return true; // "at" too: Austria's ("lisa (at) gmx (dot) at")
@@ -960,12 +961,18 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     // "dot" + label. The bounds keep the work per start position constant: with an open "*" here, text made of "at dot at
     // dot ..." cost three times an ordinary message of its length (issue 19). For the same reason a local part starts only
     // where a word does, not after a dot, dash or underscore inside one ("n-i-c-e-(at) ...").
-    [GeneratedRegex(@"(?<![A-Za-z0-9_%+.\-])[A-Za-z0-9_%+\-]{1,64}(?:(?:\s*\.\s*|\s+dot\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+underscore\s+)[A-Za-z0-9_%+\-]{1,64}){0,4}(?<at>\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+|\s+arroba\s+|\s+@\s*|\s*@\s+)(?<domain>[A-Za-z0-9\-]+)(?:(?:\s+dot\s+|\s+ponto\s+|\s*[\(\[\{]dot[\)\]\}]\s*|\s+\.\s*|\s*\.\s+|\.)(?:com|net|org|edu|gov|io|me|tv|co|uk|de|fr|es|it|nl|be|at|ch|ca|au|jp|kr|br|mx|in|ru|pl|se|no|dk|fi|ie|pt|ne|jp|info|biz)\b)+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_%+.\-])[A-Za-z0-9_%+\-]{1,64}(?:(?:\s*\.\s*|\s+d[o0]t\s+|\s*[\(\[\{<]d[o0]t[\)\]\}>]\s*|\s+underscore\s+)[A-Za-z0-9_%+\-]{1,64}){0,4}(?<at>\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+|\s+arroba\s+|\s+@\s*|\s*@\s+)(?<domain>[A-Za-z0-9\-]+)(?:(?:\s+d[o0]t\s+|\s+ponto\s+|\s*[\(\[\{<]d[o0]t[\)\]\}>]\s*|\s+\.\s*|\s*\.\s+|\.)(?:com|net|org|edu|gov|io|me|tv|co|uk|de|fr|es|it|nl|be|at|ch|ca|au|jp|kr|br|mx|in|ru|pl|se|no|dk|fi|ie|pt|ne|jp|info|biz)\b)+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
     private static partial Regex SpelledEmailPattern();
 
     // A house number, one to three capitalized name words, a street type: "742 Evergreen Terrace", "55 W Jackson Blvd".
     [GeneratedRegex(@"(?<![\w/])\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]*\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Terrace|Place|Pl|Circle|Parkway|Pkwy|Highway|Hwy|Crescent|Close|Grove|Gardens|Mall|Loop|Square|Sq|Row|Walk|Mews|Hill|Heights)\b\.?", RegexOptions.CultureInvariant)]
     private static partial Regex StreetAddressPattern();
+
+    // The same in any case, as chat is written ("i live at 12 maple drive", "my address is 55 elm st"), where words
+    // before it say an address follows (live at, address, i'm at, send it to, unit 4 /, ...). The name words are not
+    // words a distance or a time is made of: "it's a 2 hour drive", "meet me at 5 on the way" pass.
+    [GeneratedRegex(@"(?<!\w)(?:live\s+(?:at|on)|living\s+at|lives\s+at|address(?:\s+is)?|addy(?:\s+is)?|i'?m\s+at|we'?re\s+at|come\s+to|send\s+(?:it\s+|them\s+)?to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to|mail\s+(?:it\s+)?to|pull\s+up\s+(?:to|at)|meet\s+(?:me\s+|us\s+)?at|located\s+at|find\s+me\s+at|(?:unit|apt|flat|suite)\s*#?\d{1,4}[a-z]?\s*[/,]?)\s*:?\s*\d{1,5}[a-z]?,?\s+(?:(?!(?:the|a|an|on|in|at|to|of|my|your|our|their|this|that|more|hour|hours|min|mins|minute|minutes|mile|miles|km|way)\b)[a-z]+\.?\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|terrace|place|pl|circle|parkway|pkwy|highway|hwy|crescent|close|grove|gardens|loop|square|sq|row|walk|mews)\b\.?", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex CuedStreetAddressPattern();
 
     // French order, the street type in lower case as the French write it, then a particle or a name: "12 rue de la Paix",
     // "45 boulevard Saint-Michel" (not "9 boulevard who wins", not the team "5 Avenue Gaming"); Spanish, Italian and
@@ -973,8 +980,9 @@ internal sealed partial class PiiMessageModerator : IMessageModerator
     [GeneratedRegex(@"(?<!\w)(?:\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|chemin|impasse|quai|route|cours|square|passage)\s+(?:(?:de|du|des|la|le|les|d')\s*\w+|\p{Lu}\w+)|(?:[Cc]alle|[Vv]ia|[Vv]iale|[Pp]iazza|[Aa]venida|[Rr]ua)\s+\p{Lu}\w+(?:\s+\w+)?\s+\d{1,4}\b)", RegexOptions.CultureInvariant)]
     private static partial Regex EuropeanStreetPattern();
 
-    // German: "Hauptstraße 5", "Musterstr. 12a", "Lindenallee 44", "Am Markt 1" followed by a five-digit postcode or not.
-    [GeneratedRegex(@"(?<!\w)(?:[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)|Am\s+[A-ZÄÖÜ][a-zäöüß]+)\s+\d{1,4}[a-z]?\b", RegexOptions.CultureInvariant)]
+    // German: "Hauptstraße 5", "Musterstr. 12a", "Lindenallee 44", "Am Markt 1", and a place's adjective before the
+    // street type as its own word ("Berliner Straße 42", "Frankfurter Allee 3"), followed by a five-digit postcode or not.
+    [GeneratedRegex(@"(?<!\w)(?:[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)|[A-ZÄÖÜ][a-zäöüß]+er\s+(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer)|Am\s+[A-ZÄÖÜ][a-zäöüß]+)\s+\d{1,4}[a-z]?\b", RegexOptions.CultureInvariant)]
     private static partial Regex GermanStreetPattern();
 
     // UK ("SW1A 2AA", "M1 1AE"), Canadian ("K1A 0B1"), US state and ZIP ("TX 78701"), Australian state and postcode ("NSW 2000").

@@ -24,7 +24,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
         // Configured words are folded as messages are ("дурак" in Cyrillic look-alikes), so they compare like with like.
         var blocked = profanity.BlockedWords.Where(static w => !string.IsNullOrWhiteSpace(w)).Select(TextFolding.Fold).ToList();
         var allowed = profanity.AllowedWords.Where(static w => !string.IsNullOrWhiteSpace(w)).Select(TextFolding.Fold).ToList();
-        _words = WordList.Create(words.Concat(blocked.Where(static w => !PhraseList.IsPhrase(w))), allowed, WordList.DroppedLetterVariants(words));
+        _words = WordList.Create(words.Concat(blocked.Where(static w => !PhraseList.IsPhrase(w))), allowed, WordList.DroppedLetterVariants(words).Concat(WordList.SwappedLetterVariants(words)));
         _phrases = PhraseList.Create(listed.Concat(blocked).Where(PhraseList.IsPhrase), allowed);
     }
 

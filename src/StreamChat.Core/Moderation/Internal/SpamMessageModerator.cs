@@ -256,7 +256,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
          " mining ", " trading ", " trader ", " usdt ", " nft ", " passive ", " mentor ", " account manager ", " returns ", " payout", " side hustle "];
 
     private static readonly string[] ContactTerms =
-        [" ask me how ", " dm me", " message me", " inbox me", " contact me", " contact him", " contact her", " text me", " hit me up",
+        [" ask me how ", " ask me ", " dm me", " message me", " inbox me", " contact me", " contact him", " contact her", " text me", " hit me up",
          " telegram", " whatsapp", " whats app", " signal me", " add me on", " pm me", " write to me", " reach out to", " wickr", " snapchat me"];
 
 #if NET9_0_OR_GREATER
@@ -285,7 +285,10 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
     }
 #endif
 
-    /// <summary>"$100", "$ 5", "$$$", "3k", "10x": an amount of money or a multiple.</summary>
+    // Currencies written as words after an amount ("300 dollars", "50 quid"), as schemes write them to dodge filters on "$".
+    private static readonly string[] CurrencyWords = ["dollars", "dollar", "bucks", "usd", "euros", "euro", "eur", "pounds", "quid", "gbp", "reais", "pesos", "rupees", "usdt"];
+
+    /// <summary>"$100", "$ 5", "$$$", "3k", "10x", "300 dollars": an amount of money or a multiple.</summary>
     private static bool HasAmount(string text)
     {
         for (var i = 0; i < text.Length; i++)
@@ -298,6 +301,30 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
             }
 
             if (char.IsAsciiDigit(c) && i + 1 < text.Length && text[i + 1] is 'k' or 'K' or 'x' && (i + 2 == text.Length || !char.IsAsciiLetterOrDigit(text[i + 2])))
+            {
+                return true;
+            }
+
+            if (char.IsAsciiDigit(c) && (i + 1 == text.Length || !char.IsAsciiDigit(text[i + 1])) && IsCurrencyWordAt(text, i + 1))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCurrencyWordAt(string text, int i)
+    {
+        if (i < text.Length && text[i] == ' ')
+        {
+            i++;
+        }
+
+        foreach (var word in CurrencyWords)
+        {
+            if (text.AsSpan(i).StartsWith(word, StringComparison.OrdinalIgnoreCase)
+                && (i + word.Length == text.Length || !char.IsAsciiLetter(text[i + word.Length])))
             {
                 return true;
             }

@@ -105,6 +105,38 @@ internal sealed class WordList
         }
     }
 
+    // Words two swapped letters away from a listed word of five letters or more that are English (the same list as above).
+    private static readonly HashSet<string> SwappedLetterWords = new(StringComparer.Ordinal) { "paiks", "shist", "tawts" };
+
+    /// <summary>
+    /// The misspellings with two neighbouring letters swapped, the first letter kept ("bicth", "btich", "bithc",
+    /// "bollcoks"), of every plain word in <paramref name="words"/> of five letters or more; stems, names and variants
+    /// that are English words are left out, as for <see cref="DroppedLetterVariants"/>.
+    /// </summary>
+    public static IEnumerable<string> SwappedLetterVariants(IReadOnlyCollection<string> words)
+    {
+        var listed = new HashSet<string>(words.Select(static w => w.Trim().ToLowerInvariant()), StringComparer.Ordinal);
+        foreach (var word in listed)
+        {
+            if (word.Length < 5 || word.EndsWith('*') || word.EndsWith('^') || !word.All(char.IsAsciiLetterLower))
+            {
+                continue;
+            }
+
+            for (var i = 1; i < word.Length - 1; i++)
+            {
+                if (word[i] != word[i + 1])
+                {
+                    var variant = string.Concat(word.AsSpan(0, i), [word[i + 1], word[i]], word.AsSpan(i + 2));
+                    if (!listed.Contains(variant) && !SwappedLetterWords.Contains(variant))
+                    {
+                        yield return variant;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// A list of <paramref name="words"/> and their misspelt <paramref name="variants"/>, less the <paramref name="allowed"/>
     /// ones. Variants match only as written: a wildcard (<c>f*ck</c>) is tried against the words themselves.
