@@ -30,9 +30,9 @@ public sealed class HeldOutBatchTests(ITestOutputHelper output)
     /// embed-last-2026-12-07.tsv: written after the first head was trained and its thresholds chosen; the patterns alone
     /// block 11 of 51 hostile lines. Scored once with the first head: 26 blocked, 46 blocked or unsure; of 50 clean lines
     /// 1 blocked ("my sister will murder me if i lose her save file"), 6 unsure. Measured again with the second
-    /// classifier (as above): 37, 51; 0, 12. Retrained on 2026-12-08 with the probe batch's 64 clean lines (personal-data,
+    /// classifier (as above): 37, 51; 0, 12. Retrained on 2026-12-08 with the probe round's 95 clean lines (personal-data,
     /// profanity and spam look-alikes) among the training lines: 36, 51; 0, 12 (one line, "meet me in the parking lot and
-    /// we'll see how tough you are", now just under the block bar at 0.77; embed-final gained one). The floors are the last.
+    /// we'll see how tough you are", now just under the block bar; the other two batches scored as before). The floors are the last.
     /// </summary>
     [Fact]
     public async Task TheLastEmbeddingBatch_HoldsItsMeasuredResult() =>

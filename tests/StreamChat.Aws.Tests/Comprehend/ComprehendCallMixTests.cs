@@ -27,7 +27,7 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
 
     /// <summary>
     /// ISSUE 15'S TARGETS (a tenth of the original design's Comprehend spend, hostile recall equal to asking about every
-    /// message) ARE NOT MET with the patterns alone: the default policy spends about 16% on this mix and reaches about 79%
+    /// message) ARE NOT MET with the patterns alone: the default policy spends about 16-18% on this mix and reaches about 79-86%
     /// of the oracle's recall (92% before the embedding batches, whose hostile lines the patterns mostly miss, joined the
     /// corpus). The bound asserted (a fifth) is above what it reaches, so a change that spends more fails. With the
     /// embedding scorer, both are nearly met (the next test).
@@ -70,9 +70,10 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         // The model blocks more hostile lines locally than the patterns do, and with Comprehend behind it reaches more of
         // them than the patterns with Comprehend. Measured once with the final batch among the held-out lines: with
         // untrusted senders asked from score 0.1, 9.8% of the original design's spend in the steady state (ISSUE 15'S
-        // TARGET, A TENTH, MET) and 98.9% of the oracle's hostile recall (THE TARGET, 100%, MISSED BY 3 LINES OF 280). The
-        // bounds asserted (a ninth, 97%) leave room for one borderline line, so a change that spends more or catches
-        // fewer fails.
+        // TARGET, A TENTH, MET) and 98.9% of the oracle's hostile recall (THE TARGET, 100%, MISSED BY 3 LINES OF 280).
+        // After the probe round (2026-12-08: a larger corpus, so other draws, and a retrained classifier): 9.6% and 99.5%
+        // (missed by 1 line of 215). The bounds asserted (a ninth, 97%) leave room for a borderline line or two, so a
+        // change that spends more or catches fewer fails.
         Assert.True(model.Rate(model.HostileLocal) > patterns.Rate(patterns.HostileLocal), report.ToString());
         Assert.True(recommended.Rate(recommended.HostileGated) > patterns.Rate(patterns.HostileGated), report.ToString());
         Assert.True(recommended.Calls < model.Calls, "UntrustedFrom should leave out calls.\n" + report);

@@ -255,6 +255,18 @@ public sealed class CorpusScoringTests
         await AssertFloorsAsync("probe-2026-12-08.tsv", "moderation-corpus-probe", "reached so far", maxFalsePositives: 0, ("pii", 60), ("profanity", 36), ("spam", 22));
     }
 
+    /// <summary>
+    /// The probe round's final batch (probe-final-2026-12-08.tsv): written after the probe round's rule changes and
+    /// scored once as written (pii 33/35, profanity 22/23, spam 13/13, 1 of 31 clean blocked); no rule was tuned on its
+    /// lines. Its one clean line blocked, "let's go!!", showed an old bug (trailing "!!" read as any two letters: "gook"),
+    /// mended for all text, so it now blocks none; the once-scored result is the floor.
+    /// </summary>
+    [Fact]
+    public async Task DefaultLocalModeration_OnTheProbeFinalBatch_HoldsItsOnceScoredResult()
+    {
+        await AssertFloorsAsync("probe-final-2026-12-08.tsv", "moderation-corpus-probe-final", "of the once-scored probe final batch", maxFalsePositives: 1, ("pii", 33), ("profanity", 22), ("spam", 13));
+    }
+
     private async Task AssertFloorsAsync(string file, string reportName, string what, int maxFalsePositives, params (string Category, int Floor)[] floors)
     {
         var (score, report) = await ScoreAndReportAsync(file, reportName);

@@ -215,6 +215,10 @@ public sealed class LocalModeratorTests
     [InlineData("the AF base is near", false)]
     [InlineData("an af pilot on stream", false)]
     [InlineData("shist is a rock", false)]
+    [InlineData("let's go!!", false)]
+    [InlineData("go!!!", false)]
+    [InlineData("sh!+ happens", true)]
+    [InlineData("+wat", true)]
     public void Profanity_SwappedLettersAndProbeRoundWords_AreBlockedUnlessAWordOrAName(string text, bool blocked)
     {
         Assert.Equal(blocked, Moderate(new ProfanityMessageModerator(Options()), text).IsBlocked);

@@ -71,8 +71,9 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
                 return true;
             }
 
-            // "sh!+": a symbol at the end may be a letter after all.
-            if (raw.Length != token.Length && raw.Length > 2 && CheckToken(raw))
+            // "sh!+": a symbol at the end may be a letter after all; exclamation marks alone at the end are punctuation
+            // ("let's go!!" is not "gook", each "!" standing for any letter).
+            if (raw.Length != token.Length && raw.Length > 2 && !IsWordThenBangs(raw, token) && CheckToken(raw))
             {
                 return true;
             }
@@ -307,4 +308,7 @@ internal sealed class ProfanityMessageModerator : IMessageModerator
 
     // Exclamation marks and bars at the ends are punctuation ("fun!"), inside a word they are letters ("sh!t").
     private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> token) => token.Trim("!|+");
+
+    private static bool IsWordThenBangs(ReadOnlySpan<char> raw, ReadOnlySpan<char> token) =>
+        raw.StartsWith(token) && raw[token.Length..].TrimStart('!').IsEmpty;
 }
