@@ -81,29 +81,8 @@ internal sealed class WordList
     /// <paramref name="words"/> of five letters or more; stems, names, letters doubled in the word and variants that
     /// are English words ("waking" from "wanking", "sitting" from "shitting") are left out.
     /// </summary>
-    public static IEnumerable<string> DroppedLetterVariants(IReadOnlyCollection<string> words)
-    {
-        var listed = new HashSet<string>(words.Select(static w => w.Trim().ToLowerInvariant()), StringComparer.Ordinal);
-        foreach (var word in listed)
-        {
-            if (word.Length < 5 || word.EndsWith('*') || word.EndsWith('^') || !word.All(char.IsAsciiLetterLower))
-            {
-                continue;
-            }
-
-            for (var i = 1; i < word.Length - 1; i++)
-            {
-                if (word[i] != word[i - 1] && word[i] != word[i + 1])
-                {
-                    var variant = string.Concat(word.AsSpan(0, i), word.AsSpan(i + 1));
-                    if (!listed.Contains(variant) && !DroppedLetterWords.Contains(variant))
-                    {
-                        yield return variant;
-                    }
-                }
-            }
-        }
-    }
+    public static IEnumerable<string> DroppedLetterVariants(IReadOnlyCollection<string> words) =>
+        Variants(words, DroppedLetterWords, static (word, i) => word[i] != word[i - 1] && word[i] != word[i + 1] ? string.Concat(word.AsSpan(0, i), word.AsSpan(i + 1)) : null);
 
     // Words two swapped letters away from a listed word of five letters or more that are English (the same list as above).
     private static readonly HashSet<string> SwappedLetterWords = new(StringComparer.Ordinal) { "paiks", "shist", "tawts" };
@@ -113,7 +92,14 @@ internal sealed class WordList
     /// "bollcoks"), of every plain word in <paramref name="words"/> of five letters or more; stems, names and variants
     /// that are English words are left out, as for <see cref="DroppedLetterVariants"/>.
     /// </summary>
-    public static IEnumerable<string> SwappedLetterVariants(IReadOnlyCollection<string> words)
+    public static IEnumerable<string> SwappedLetterVariants(IReadOnlyCollection<string> words) =>
+        Variants(words, SwappedLetterWords, static (word, i) => word[i] != word[i + 1] ? string.Concat(word.AsSpan(0, i), [word[i + 1], word[i]], word.AsSpan(i + 2)) : null);
+
+    /// <summary>
+    /// For every plain listed word of five letters or more (no stem, no name), the variant <paramref name="make"/> gives at
+    /// each inner position, unless it is listed itself or one of the <paramref name="english"/> words it must not block.
+    /// </summary>
+    private static IEnumerable<string> Variants(IReadOnlyCollection<string> words, HashSet<string> english, Func<string, int, string?> make)
     {
         var listed = new HashSet<string>(words.Select(static w => w.Trim().ToLowerInvariant()), StringComparer.Ordinal);
         foreach (var word in listed)
@@ -125,13 +111,9 @@ internal sealed class WordList
 
             for (var i = 1; i < word.Length - 1; i++)
             {
-                if (word[i] != word[i + 1])
+                if (make(word, i) is { } variant && !listed.Contains(variant) && !english.Contains(variant))
                 {
-                    var variant = string.Concat(word.AsSpan(0, i), [word[i + 1], word[i]], word.AsSpan(i + 2));
-                    if (!listed.Contains(variant) && !SwappedLetterWords.Contains(variant))
-                    {
-                        yield return variant;
-                    }
+                    yield return variant;
                 }
             }
         }
