@@ -81,6 +81,108 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         Assert.True(recommended.Rate(recommended.HostileGated) >= 0.97, report.ToString());
     }
 
+    /// <summary>
+    /// The recall of the recommended AWS setup without the mix's random draws: every hostile line of the held-out batches,
+    /// once from each kind of sender (new, trusted, flagged), through the local moderators and the call plan (the
+    /// classifier's defaults, <c>UntrustedFrom</c> 0.1). A line is caught when a local rule blocks it or Comprehend is
+    /// asked (the oracle). What is missed from a trusted sender is exactly what scores below the unsure bar; from a new
+    /// or flagged sender, what scores below <c>UntrustedFrom</c>.
+    /// </summary>
+    [Fact]
+    public async Task WithTheEmbeddingScorer_EveryHeldOutHostileLine_FromEachKindOfSender_IsBlockedOrAskedAbout_SaveTheLowestScored()
+    {
+        var services = new ServiceCollection().AddLogging()
+            .AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
+        services.AddStreamChatCore().AddSentenceEmbeddingHostility().AddComprehendModeration(o =>
+        {
+            o.Region = "eu-west-2";
+            o.Endpoint = new Uri("http://127.0.0.1:9/"); // never called: the test reads the call plan only
+            o.CredentialsFactory = static _ => new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
+            o.UntrustedFrom = 0.1;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var moderators = provider.GetServices<IMessageModerator>().ToArray();
+        var comprehend = moderators.OfType<ComprehendMessageModerator>().Single();
+        var local = moderators.Where(m => m is not ComprehendMessageModerator).ToArray();
+        var trust = provider.GetRequiredService<IUserTrust>();
+        var scorer = provider.GetRequiredService<IHostilityScorer>();
+        var unsureAt = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamChat.Core.StreamChatOptions>>().Value.Moderation.Hostility.UnsureThreshold;
+
+        var hostile = HeldOutBatches
+            .SelectMany(static f => File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Corpus", f), Encoding.UTF8))
+            .Where(static l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(static l => l.Split('\t', 3))
+            .Where(static p => p[0] == "block" && p[1].StartsWith("toxicity", StringComparison.Ordinal))
+            .Select(static p => p[2])
+            .ToArray();
+        var kinds = new[] { "new", "trusted", "flagged" };
+        var missed = kinds.ToDictionary(static k => k, static _ => new List<string>());
+        var blockedLocally = 0;
+        var user = 0;
+        foreach (var text in hostile)
+        {
+            foreach (var kind in kinds)
+            {
+                var id = "u" + user++;
+                if (kind == "trusted")
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        await trust.RecordAsync("live-1", id, ModerationResult.Allowed);
+                    }
+                }
+                else if (kind == "flagged")
+                {
+                    await trust.RecordAsync("live-1", id, ModerationResult.Block(StreamChat.Core.Protocol.BlockReason.Toxicity, "toxicity.insult", "x"));
+                }
+
+                var context = new ModerationContext(text, "live-1", id, "c", "m" + user);
+                var blocked = false;
+                foreach (var moderator in local)
+                {
+                    var verdict = await moderator.ModerateAsync(context);
+                    blocked |= verdict.IsBlocked || verdict.IsRedacted;
+                    if (blocked)
+                    {
+                        break;
+                    }
+                }
+
+                blockedLocally += blocked && kind == "new" ? 1 : 0;
+                if (!blocked && !(await comprehend.PlanAsync(context, CancellationToken.None)).Toxicity)
+                {
+                    missed[kind].Add($"{scorer.Score(text).Value:0.00}  {text}");
+                }
+            }
+        }
+
+        var report = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"Every held-out hostile line ({hostile.Length}) once from each kind of sender, the embedding scorer's defaults, UntrustedFrom 0.1: {blockedLocally} blocked locally;")
+            .AppendLine(CultureInfo.InvariantCulture, $"missed (neither blocked nor asked about): new {missed["new"].Count}, trusted {missed["trusted"].Count}, flagged {missed["flagged"].Count}.");
+        foreach (var kind in kinds)
+        {
+            foreach (var line in missed[kind])
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"{kind,-8} {line}");
+            }
+        }
+
+        output.WriteLine(report.ToString());
+        TestReports.Write("comprehend-recall-by-sender", report.ToString());
+
+        // What a trusted sender's missed lines have in common: a local score below the unsure bar, and only those.
+        var belowUnsure = hostile.Count(t => scorer.Score(t).Value < unsureAt);
+        Assert.True(missed["trusted"].Count <= belowUnsure, report.ToString());
+        Assert.True(missed["new"].Count <= missed["trusted"].Count && missed["flagged"].Count <= missed["trusted"].Count, report.ToString());
+
+        // Measured on 2026-12-08 (229 held-out hostile lines): 174 blocked locally; missed from a trusted sender 5 (the
+        // five that score below the unsure bar), from a new or a flagged one 2 (the two below 0.1: "your existence is a
+        // rounding error", "one match and some petrol, that's all your place needs"). ISSUE 15'S RECALL TARGET (none
+        // missed) IS NOT MET. A change that misses more fails.
+        Assert.True(missed["trusted"].Count <= 5, report.ToString());
+        Assert.True(missed["new"].Count <= 2 && missed["flagged"].Count <= 2, report.ToString());
+    }
+
     /// <summary>The batches the embedding classifier never trained on (the corpus's held-out.txt, which the training tool reads).</summary>
     private static readonly string[] HeldOutBatches = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Corpus", "held-out.txt"))
         .Where(static l => l.Length > 0 && !l.StartsWith('#'))
