@@ -112,11 +112,17 @@ internal sealed class ApiGatewayLambdaHost : IChatTestHost
     public static string NewConnectionId() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).Replace('+', 'A').Replace('/', 'B');
 
+    /// <summary>
+    /// Gets or sets how long one invocation may take before the test fails as hung (15 s by default). A storm of
+    /// parallel invocations in this one process waits on itself as Lambda's separate sandboxes would not, and may set more.
+    /// </summary>
+    public TimeSpan InvocationTimeout { get; set; } = TaskTimeoutExtensions.DefaultTimeoutSpan;
+
     /// <summary>Invokes the handler with one event, as the Lambda runtime would, and returns its response.</summary>
     public async Task<JsonElement> InvokeAsync(JsonNode evt)
     {
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(evt.ToJsonString()));
-        await using var output = await Handler.HandleAsync(input).DefaultTimeout();
+        await using var output = await Handler.HandleAsync(input).TimeoutAfter(InvocationTimeout);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();
     }

@@ -25,6 +25,11 @@ public sealed class LambdaJoinStormTests(ITestOutputHelper output)
             o.Presence.IndividualEventsUpTo = threshold;
             o.Presence.ViewerCountInterval = interval ?? o.Presence.ViewerCountInterval;
         });
+
+        // 40 $connects in flight in one process, each waiting for the folded count and for the dynalite every test in
+        // the run shares: the storm takes 11 to 13 s alone here, and on CI one $connect, 5 minutes into the run, outlasted
+        // the default 15 s guard. The test counts posts, not time; a minute still catches a hang.
+        host.InvocationTimeout = TimeSpan.FromMinutes(1);
         var started = Stopwatch.StartNew();
         if (parallel == 1)
         {
