@@ -91,20 +91,8 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
     [Fact]
     public async Task WithTheEmbeddingScorer_EveryHeldOutHostileLine_FromEachKindOfSender_IsBlockedOrAskedAbout_SaveTheLowestScored()
     {
-        var services = new ServiceCollection().AddLogging()
-            .AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
-        services.AddStreamChatCore().AddSentenceEmbeddingHostility().AddComprehendModeration(o =>
-        {
-            o.Region = "eu-west-2";
-            o.Endpoint = new Uri("http://127.0.0.1:9/"); // never called: the test reads the call plan only
-            o.CredentialsFactory = static _ => new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
-            o.UntrustedFrom = 0.1;
-        });
-        await using var provider = services.BuildServiceProvider();
-        var moderators = provider.GetServices<IMessageModerator>().ToArray();
-        var comprehend = moderators.OfType<ComprehendMessageModerator>().Single();
-        var local = moderators.Where(m => m is not ComprehendMessageModerator).ToArray();
-        var trust = provider.GetRequiredService<IUserTrust>();
+        var (provider, local, comprehend, trust) = Moderation(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), null, embedding: true, unsureProbability: 0.3, untrustedFrom: 0.1);
+        await using var _ = provider;
         var scorer = provider.GetRequiredService<IHostilityScorer>();
         var unsureAt = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamChat.Core.StreamChatOptions>>().Value.Moderation.Hostility.UnsureThreshold;
 
@@ -202,30 +190,8 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
         var bad = corpus.Where(l => l.Block && (!heldOut || l.HeldOut || l.Category != "toxicity")).ToArray();
 
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
-        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time);
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        var chat = services.AddStreamChatCore();
-        if (embedding)
-        {
-            chat.AddSentenceEmbeddingHostility(o => o.UnsureProbability = unsureProbability);
-        }
-
-        chat.AddComprehendModeration(o =>
-        {
-            o.Region = "eu-west-2";
-            o.Endpoint = new Uri("http://127.0.0.1:9/"); // never called: the test reads the call plan only
-            o.CredentialsFactory = static _ => new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
-            o.UntrustedFrom = untrustedFrom;
-        });
-        await using var provider = services.BuildServiceProvider();
-        var moderators = provider.GetServices<IMessageModerator>().ToArray();
-        var comprehend = moderators.OfType<ComprehendMessageModerator>().Single();
-        var local = moderators.Where(m => m is not ComprehendMessageModerator).ToArray();
-        var trust = provider.GetRequiredService<IUserTrust>();
+        var (provider, local, comprehend, trust) = Moderation(time, configure, embedding, unsureProbability, untrustedFrom);
+        await using var _ = provider;
 
         var random = new Random(20261202);
         var weights = Enumerable.Range(1, Viewers).Select(static r => 1.0 / Math.Pow(r, 1.1)).ToArray();
@@ -297,6 +263,34 @@ public sealed class ComprehendCallMixTests(ITestOutputHelper output)
 
         report.AppendLine();
         return (windows[1], windows[0]);
+    }
+
+    /// <summary>The local moderators and the Comprehend moderator (whose call plan is read; it is never called), as the Lambda host registers them.</summary>
+    private static (ServiceProvider Provider, IMessageModerator[] Local, ComprehendMessageModerator Comprehend, IUserTrust Trust) Moderation(
+        TimeProvider time, Action<StreamChat.Core.StreamChatOptions>? configure, bool embedding, double unsureProbability, double untrustedFrom)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(time);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        var chat = services.AddStreamChatCore();
+        if (embedding)
+        {
+            chat.AddSentenceEmbeddingHostility(o => o.UnsureProbability = unsureProbability);
+        }
+
+        chat.AddComprehendModeration(o =>
+        {
+            o.Region = "eu-west-2";
+            o.Endpoint = new Uri("http://127.0.0.1:9/"); // never called: the test reads the call plan only
+            o.CredentialsFactory = static _ => new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
+            o.UntrustedFrom = untrustedFrom;
+        });
+        var provider = services.BuildServiceProvider();
+        var moderators = provider.GetServices<IMessageModerator>().ToArray();
+        return (provider, moderators.Where(static m => m is not ComprehendMessageModerator).ToArray(), moderators.OfType<ComprehendMessageModerator>().Single(), provider.GetRequiredService<IUserTrust>());
     }
 
     private sealed class Window(string name)

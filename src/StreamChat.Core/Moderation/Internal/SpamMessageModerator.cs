@@ -256,7 +256,7 @@ internal sealed partial class SpamMessageModerator : IMessageModerator
          " mining ", " trading ", " trader ", " usdt ", " nft ", " passive ", " mentor ", " account manager ", " returns ", " payout", " side hustle "];
 
     private static readonly string[] ContactTerms =
-        [" ask me how ", " ask me ", " dm me", " message me", " inbox me", " contact me", " contact him", " contact her", " text me", " hit me up",
+        [" ask me ", " dm me", " message me", " inbox me", " contact me", " contact him", " contact her", " text me", " hit me up",
          " telegram", " whatsapp", " whats app", " signal me", " add me on", " pm me", " write to me", " reach out to", " wickr", " snapchat me"];
 
 #if NET9_0_OR_GREATER
